@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Every module carries the short prefix `TK`: SwiftPM module names are global, and
+// dependencies such as Hummingbird already bring generic names like `Metrics`.
+let kernelCFlags: [CSetting] = [
+    .unsafeFlags(["-O3", "-mavx2", "-mfma", "-mf16c", "-ffp-contract=fast"]),
+]
+
+let package = Package(
+    name: "TruthKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "truthkit", targets: ["truthkit"]),
+        .library(name: "TruthKit", targets: ["TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKEvalCore", "TKBackends"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System OpenBLAS through a module map (apt: libopenblas-dev).
+        .systemLibrary(name: "CTKBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // The C half of the kernels: SIMD dequantisation and quantised dot products.
+        .target(name: "CTKKernels", cSettings: kernelCFlags),
+        .target(name: "TKGGUF"),
+        .target(name: "TKKernels", dependencies: ["CTKKernels", "CTKBLAS"]),
+        .target(name: "TKTokenizer", dependencies: ["TKGGUF"]),
+        .target(name: "TKEngine", dependencies: ["TKGGUF", "TKKernels", "TKTokenizer"]),
+        .target(name: "TKEvalCore"),
+        .target(name: "TKBackends", dependencies: [
+            "TKEvalCore", "TKEngine", "TKGGUF",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "TKTesting", dependencies: ["TKGGUF", "TKEngine"]),
+        .executableTarget(name: "truthkit", dependencies: [
+            "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "TKGGUFTests", dependencies: ["TKGGUF", "TKTesting"]),
+        .testTarget(name: "TKKernelsTests", dependencies: ["TKKernels", "TKTesting"]),
+        .testTarget(name: "TKTokenizerTests", dependencies: ["TKTokenizer", "TKGGUF", "TKTesting"]),
+        .testTarget(name: "TKEngineTests", dependencies: ["TKEngine", "TKGGUF", "TKKernels", "TKTokenizer", "TKTesting"]),
+        .testTarget(name: "TKBackendsTests", dependencies: ["TKBackends", "TKTesting"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+int tk_kernels_version(void);

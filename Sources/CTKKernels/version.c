@@ -1,0 +1,2 @@
+#include "ctk_kernels.h"
+int tk_kernels_version(void) { return 1; }

@@ -1,0 +1,244 @@
+import Foundation
+
+/// A parsed GGUF file: its metadata and tensor directory (the weights themselves are not read).
+///
+/// Versions 2 and 3 are supported (64-bit counts). Parsing validates every count, type tag,
+/// tensor shape and data range, so a truncated or corrupted file fails with a `GGUFError`
+/// naming the offset, key or tensor, and never traps.
+public struct GGUFFile: Sendable {
+    public static let magic: UInt32 = 0x4655_4747  // "GGUF" read little-endian
+    public static let defaultAlignment = 32
+
+    public var version: UInt32
+    /// Metadata in file order.
+    public var metadata: [(key: String, value: GGUFValue)]
+    public var tensors: [GGUFTensorInfo]
+    public var alignment: Int
+    /// Absolute offset of the data section (start of tensor bytes).
+    public var dataOffset: Int
+    /// Size of the whole file in bytes.
+    public var fileSize: Int
+    public var path: String?
+
+    private var keyIndex: [String: Int]
+    private var tensorIndex: [String: Int]
+
+    /// Opens and parses the GGUF file at `path`.
+    public init(path: String) throws(GGUFError) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw GGUFError(.fileNotFound, "no such file; check the path, or fetch a model with `truthkit models pull`", path: path)
+        }
+        let handle: FileHandle
+        let size: Int
+        do {
+            handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            size = Int(try handle.seekToEnd())
+        } catch {
+            throw GGUFError(.unreadable, "cannot open file: \(error.localizedDescription)", path: path)
+        }
+        defer { try? handle.close() }
+        var cursor = ByteCursor(handle: handle, length: size)
+        do {
+            try self.init(cursor: &cursor)
+        } catch {
+            throw error.with(path: path)
+        }
+        self.path = path
+    }
+
+    /// Parses a GGUF image held in memory (used by tests and the fuzzer).
+    public init(bytes: [UInt8]) throws(GGUFError) {
+        var cursor = ByteCursor(bytes: bytes)
+        try self.init(cursor: &cursor)
+    }
+
+    private init(cursor: inout ByteCursor) throws(GGUFError) {
+        let magic = try cursor.readLE(UInt32.self, "magic")
+        guard magic == Self.magic else {
+            throw GGUFError(.badMagic, "not a GGUF file (magic 0x\(String(magic, radix: 16)), expected 'GGUF'); is this a safetensors or PyTorch checkpoint? Convert it with llama.cpp's convert_hf_to_gguf.py", offset: 0)
+        }
+        version = try cursor.readLE(UInt32.self, "version")
+        guard version == 2 || version == 3 else {
+            throw GGUFError(.unsupportedVersion, "GGUF version \(version) is not supported (this build reads versions 2 and 3); re-convert the model with a current llama.cpp", offset: 4)
+        }
+        // A tensor entry needs at least 8 (name length) + 4 + 8 + 4 + 8 bytes; a KV pair at least 8 + 4.
+        let tensorCount = try cursor.readCount(minBytesPerItem: 32, "tensor count")
+        let kvCount = try cursor.readCount(minBytesPerItem: 12, "metadata count")
+
+        metadata = []
+        metadata.reserveCapacity(kvCount)
+        keyIndex = [:]
+        for i in 0..<kvCount {
+            let keyOffset = cursor.offset
+            let key = try cursor.readString("key of metadata entry \(i)")
+            let value: GGUFValue
+            do {
+                let rawType = try cursor.readLE(UInt32.self, "type of '\(key)'")
+                value = try Self.readValue(rawType: rawType, cursor: &cursor, depth: 0)
+            } catch {
+                var e = error
+                e.key = key
+                throw e
+            }
+            guard keyIndex[key] == nil else {
+                throw GGUFError(.duplicateKey, "metadata key appears twice; the file is corrupted", offset: keyOffset, key: key)
+            }
+            keyIndex[key] = metadata.count
+            metadata.append((key, value))
+        }
+
+        var alignment = Self.defaultAlignment
+        if let i = keyIndex["general.alignment"] {
+            guard let a = metadata[i].value.intValue, a > 0, a <= 1 << 20, a & (a - 1) == 0 else {
+                throw GGUFError(.wrongValueType, "general.alignment must be a power of two, found \(metadata[i].value.rendered())", key: "general.alignment")
+            }
+            alignment = a
+        }
+        self.alignment = alignment
+
+        var rawTensors: [(name: String, shape: [Int], type: GGUFTensorType, rel: Int, at: Int)] = []
+        rawTensors.reserveCapacity(tensorCount)
+        tensorIndex = [:]
+        for i in 0..<tensorCount {
+            let entryOffset = cursor.offset
+            let name = try cursor.readString("name of tensor \(i)")
+            let dimCount = try cursor.readLE(UInt32.self, "dimension count of '\(name)'")
+            guard (1...4).contains(dimCount) else {
+                throw GGUFError(.invalidTensor, "has \(dimCount) dimensions; GGUF tensors have 1 to 4", offset: entryOffset, tensor: name)
+            }
+            var shape: [Int] = []
+            var elements = 1
+            for d in 0..<Int(dimCount) {
+                let raw = try cursor.readLE(UInt64.self, "dimension \(d) of '\(name)'")
+                guard raw > 0, raw < 1 << 40 else {
+                    throw GGUFError(.invalidTensor, "dimension \(d) is \(raw); the file is corrupted", offset: entryOffset, tensor: name)
+                }
+                let (product, overflow) = elements.multipliedReportingOverflow(by: Int(raw))
+                guard !overflow, product < 1 << 44 else {
+                    throw GGUFError(.invalidTensor, "has an implausible element count; the file is corrupted", offset: entryOffset, tensor: name)
+                }
+                elements = product
+                shape.append(Int(raw))
+            }
+            let typeOffset = cursor.offset
+            let rawType = try cursor.readLE(UInt32.self, "type of '\(name)'")
+            guard let type = GGUFTensorType(rawValue: rawType) else {
+                throw GGUFError(.unsupportedTensorType, "uses \(GGUFTensorType.name(ofRawType: rawType)); this build reads \(GGUFTensorType.supportedList). Use a model quantised to one of those", offset: typeOffset, tensor: name)
+            }
+            guard shape[0] % type.blockSize == 0 else {
+                throw GGUFError(.invalidTensor, "row length \(shape[0]) is not a multiple of the \(type) block size \(type.blockSize)", offset: entryOffset, tensor: name)
+            }
+            let rel = try cursor.readLE(UInt64.self, "offset of '\(name)'")
+            guard rel < UInt64(Int.max / 2), Int(rel) % alignment == 0 else {
+                throw GGUFError(.invalidTensor, "data offset \(rel) is not aligned to \(alignment)", offset: entryOffset, tensor: name)
+            }
+            guard tensorIndex[name] == nil else {
+                throw GGUFError(.invalidTensor, "tensor name appears twice; the file is corrupted", offset: entryOffset, tensor: name)
+            }
+            tensorIndex[name] = rawTensors.count
+            rawTensors.append((name, shape, type, Int(rel), entryOffset))
+        }
+
+        let headerEnd = cursor.offset
+        let dataOffset = (headerEnd + alignment - 1) / alignment * alignment
+        self.dataOffset = dataOffset
+        fileSize = cursor.totalLength
+        tensors = []
+        tensors.reserveCapacity(rawTensors.count)
+        for t in rawTensors {
+            let info = GGUFTensorInfo(name: t.name, shape: t.shape, type: t.type, relativeOffset: t.rel, fileOffset: dataOffset + t.rel)
+            let end = info.fileOffset + info.byteCount
+            guard end <= fileSize else {
+                throw GGUFError(.tensorOutOfBounds, "data runs to byte \(end) but the file has \(fileSize) bytes; the file is truncated — download it again", offset: t.at, tensor: t.name)
+            }
+            tensors.append(info)
+        }
+    }
+
+    private static func readValue(rawType: UInt32, cursor: inout ByteCursor, depth: Int) throws(GGUFError) -> GGUFValue {
+        guard let type = GGUFValueType(rawValue: rawType) else {
+            throw GGUFError(.invalidValueType, "unknown metadata value type \(rawType); the file is corrupted or from a newer GGUF version", offset: cursor.offset - 4)
+        }
+        switch type {
+        case .uint8: return .uint8(try cursor.readU8("uint8"))
+        case .int8: return .int8(Int8(bitPattern: try cursor.readU8("int8")))
+        case .uint16: return .uint16(try cursor.readLE(UInt16.self, "uint16"))
+        case .int16: return .int16(try cursor.readLE(Int16.self, "int16"))
+        case .uint32: return .uint32(try cursor.readLE(UInt32.self, "uint32"))
+        case .int32: return .int32(try cursor.readLE(Int32.self, "int32"))
+        case .uint64: return .uint64(try cursor.readLE(UInt64.self, "uint64"))
+        case .int64: return .int64(try cursor.readLE(Int64.self, "int64"))
+        case .float32: return .float32(Float(bitPattern: try cursor.readLE(UInt32.self, "float32")))
+        case .float64: return .float64(Double(bitPattern: try cursor.readLE(UInt64.self, "float64")))
+        case .bool:
+            let at = cursor.offset
+            let b = try cursor.readU8("bool")
+            guard b <= 1 else { throw GGUFError(.invalidValueType, "bool value \(b) is neither 0 nor 1", offset: at) }
+            return .bool(b == 1)
+        case .string: return .string(try cursor.readString("string value"))
+        case .array:
+            guard depth < 8 else {
+                throw GGUFError(.invalidValueType, "arrays nested more than 8 deep; the file is corrupted", offset: cursor.offset)
+            }
+            let elementRaw = try cursor.readLE(UInt32.self, "array element type")
+            guard let elementType = GGUFValueType(rawValue: elementRaw) else {
+                throw GGUFError(.invalidValueType, "unknown array element type \(elementRaw)", offset: cursor.offset - 4)
+            }
+            let minSize: Int = switch elementType {
+            case .uint8, .int8, .bool: 1
+            case .uint16, .int16: 2
+            case .uint32, .int32, .float32: 4
+            case .uint64, .int64, .float64, .string: 8
+            case .array: 12
+            }
+            let count = try cursor.readCount(minBytesPerItem: minSize, "array length")
+            var items: [GGUFValue] = []
+            items.reserveCapacity(count)
+            for _ in 0..<count {
+                items.append(try readValue(rawType: elementRaw, cursor: &cursor, depth: depth + 1))
+            }
+            return .array(elementType, items)
+        }
+    }
+
+    // MARK: Lookup
+
+    public subscript(key: String) -> GGUFValue? {
+        keyIndex[key].map { metadata[$0].value }
+    }
+
+    public func tensor(named name: String) -> GGUFTensorInfo? {
+        tensorIndex[name].map { tensors[$0] }
+    }
+
+    /// `general.architecture`, e.g. `llama`.
+    public var architecture: String? { self["general.architecture"]?.stringValue }
+
+    /// An integer the model needs; throws naming the key when it is missing or mistyped.
+    public func requireInt(_ key: String) throws(GGUFError) -> Int {
+        guard let v = self[key] else {
+            throw GGUFError(.missingKey, "required metadata key is missing; the file was not converted for this architecture", key: key, path: path)
+        }
+        guard let i = v.intValue else {
+            throw GGUFError(.wrongValueType, "expected an integer, found \(v.type)", key: key, path: path)
+        }
+        return i
+    }
+
+    public func requireString(_ key: String) throws(GGUFError) -> String {
+        guard let v = self[key] else {
+            throw GGUFError(.missingKey, "required metadata key is missing", key: key, path: path)
+        }
+        guard let s = v.stringValue else {
+            throw GGUFError(.wrongValueType, "expected a string, found \(v.type)", key: key, path: path)
+        }
+        return s
+    }
+
+    public func requireTensor(_ name: String) throws(GGUFError) -> GGUFTensorInfo {
+        guard let t = tensor(named: name) else {
+            throw GGUFError(.missingKey, "required tensor is missing from the file", tensor: name, path: path)
+        }
+        return t
+    }
+}
