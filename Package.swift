@@ -28,13 +28,15 @@ let package = Package(
         .target(name: "TKTokenizer", dependencies: ["TKGGUF"]),
         .target(name: "TKEngine", dependencies: ["TKGGUF", "TKKernels", "TKTokenizer"]),
         .target(name: "TKEvalCore"),
+        // Terminal output shared by commands: progress bars (rate, ETA) on stderr, tables.
+        .target(name: "TKConsole"),
         .target(name: "TKBackends", dependencies: [
-            "TKEvalCore", "TKEngine", "TKGGUF",
+            "TKEvalCore", "TKEngine", "TKGGUF", "TKConsole",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TKTesting", dependencies: ["TKGGUF", "TKEngine"]),
         .executableTarget(name: "truthkit", dependencies: [
-            "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends",
+            "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends", "TKConsole",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TKGGUFTests", dependencies: ["TKGGUF", "TKTesting"]),

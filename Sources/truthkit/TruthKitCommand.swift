@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct TruthKitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "truthkit",
+        abstract: "Measure and improve how truthful language models are (TruthfulQA, native GGUF engine).",
+        subcommands: [
+            // Each subcommand lives in its own file; add new ones here.
+        ]
+    )
+}
