@@ -17,6 +17,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Tests: a real HTTP server on 127.0.0.1 for the model downloader (and later `truthkit serve`).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System OpenBLAS through a module map (apt: libopenblas-dev).
@@ -43,7 +46,12 @@ let package = Package(
         .testTarget(name: "TKKernelsTests", dependencies: ["TKKernels", "TKTesting"]),
         .testTarget(name: "TKTokenizerTests", dependencies: ["TKTokenizer", "TKGGUF", "TKTesting"]),
         .testTarget(name: "TKEngineTests", dependencies: ["TKEngine", "TKGGUF", "TKKernels", "TKTokenizer", "TKTesting"]),
-        .testTarget(name: "TKBackendsTests", dependencies: ["TKBackends", "TKTesting"]),
+        .testTarget(name: "TKBackendsTests", dependencies: [
+            "TKBackends", "TKTesting", "TKConsole",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

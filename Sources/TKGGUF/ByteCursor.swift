@@ -35,17 +35,22 @@ struct ByteCursor {
         let end = offset + count
         guard end > buffer.count, let handle else { return }
         // Read ahead in 4 MiB steps so a header with 100k vocabulary strings takes few syscalls.
-        let want = min(totalLength, max(end, buffer.count + (4 << 20))) - buffer.count
-        let chunk: Data?
-        do {
-            try handle.seek(toOffset: UInt64(buffer.count))
-            chunk = try handle.read(upToCount: want)
-        } catch {
-            throw GGUFError(.unreadable, "read failed: \(error.localizedDescription)", offset: buffer.count)
+        let target = min(totalLength, max(end, buffer.count + (4 << 20)))
+        // `read(upToCount:)` may return fewer bytes than asked (pipes, network file systems), so
+        // keep reading until the bytes are there or the file really ends.
+        while buffer.count < target {
+            let chunk: Data?
+            do {
+                try handle.seek(toOffset: UInt64(buffer.count))
+                chunk = try handle.read(upToCount: target - buffer.count)
+            } catch {
+                throw GGUFError(.unreadable, "read failed: \(error.localizedDescription); check the file's permissions and the disk", offset: buffer.count)
+            }
+            guard let chunk, !chunk.isEmpty else { break }
+            buffer.append(contentsOf: chunk)
         }
-        if let chunk { buffer.append(contentsOf: chunk) }
         guard buffer.count >= end else {
-            throw GGUFError(.truncated, "file ends while reading \(what()); the file is truncated — download it again", offset: offset)
+            throw GGUFError(.truncated, "file ends while reading \(what()) (the file shrank while it was being read); download it again", offset: offset)
         }
     }
 
@@ -71,7 +76,7 @@ struct ByteCursor {
         let start = offset
         let raw = try readLE(UInt64.self, what())
         guard raw <= UInt64(Int.max / max(minBytesPerItem, 1)), Int(raw) * minBytesPerItem <= remaining else {
-            throw GGUFError(.implausibleCount, "\(what()) is \(raw), more than the \(remaining) bytes left in the file could hold; the file is corrupted", offset: start)
+            throw GGUFError(.implausibleCount, "\(what()) is \(raw), more than the \(remaining) bytes left in the file could hold; the file is truncated or corrupted — download it again", offset: start)
         }
         return Int(raw)
     }
@@ -86,11 +91,5 @@ struct ByteCursor {
             throw GGUFError(.invalidString, "\(what()) is not valid UTF-8", offset: start)
         }
         return s
-    }
-
-    mutating func skip(to newOffset: Int, _ what: @autoclosure () -> String) throws(GGUFError) {
-        guard newOffset >= offset else { return }
-        try require(newOffset - offset, what())
-        offset = newOffset
     }
 }

@@ -1,26 +1,46 @@
 /// Everything that can be wrong with a GGUF file, with where it was found.
 ///
 /// Modelled on NIO's `FileSystemError`: a stable `code`, a message that says what went wrong and
-/// what to do about it, and the location (byte offset, metadata key or tensor name).
+/// what to do about it, and the location (byte offset, metadata key or tensor name). Match on
+/// `code`, not on the text of `message`, which may be reworded.
 public struct GGUFError: Error, CustomStringConvertible, Sendable, Equatable {
-    public enum Code: String, Sendable, Equatable {
+    /// What kind of problem this is.
+    public enum Code: String, Sendable, Equatable, CaseIterable {
+        /// No file at the given path.
         case fileNotFound
+        /// The path exists but cannot be opened or read (permissions, a directory, an I/O error).
         case unreadable
+        /// The first four bytes are not `GGUF`.
         case badMagic
+        /// A GGUF version other than 2 or 3, or a big-endian file.
         case unsupportedVersion
+        /// The file ends in the middle of the header.
         case truncated
+        /// A metadata value or array element has an unknown type tag, a bool is not 0 or 1, or
+        /// arrays nest implausibly deep.
         case invalidValueType
+        /// A key or string value is not valid UTF-8.
         case invalidString
+        /// A count or length is larger than the rest of the file could hold.
         case implausibleCount
+        /// A metadata key appears twice.
         case duplicateKey
+        /// A tensor entry is malformed: bad dimensions, misaligned offset, duplicate name.
         case invalidTensor
+        /// A tensor uses a ggml type this build cannot read.
         case unsupportedTensorType
+        /// A tensor's data lies (partly) beyond the end of the file.
         case tensorOutOfBounds
+        /// A metadata key the caller requires is absent.
         case missingKey
+        /// A tensor the caller requires is absent.
+        case missingTensor
+        /// A metadata value has the wrong type or an invalid value (e.g. `general.alignment`).
         case wrongValueType
     }
 
     public var code: Code
+    /// What went wrong and what to do about it.
     public var message: String
     /// Byte offset in the file where the problem was found, when it has one.
     public var offset: Int?
@@ -28,6 +48,7 @@ public struct GGUFError: Error, CustomStringConvertible, Sendable, Equatable {
     public var key: String?
     /// The tensor being read, when the problem is inside one.
     public var tensor: String?
+    /// The file, when it was read from disk.
     public var path: String?
 
     public init(_ code: Code, _ message: String, offset: Int? = nil, key: String? = nil, tensor: String? = nil, path: String? = nil) {
@@ -39,6 +60,7 @@ public struct GGUFError: Error, CustomStringConvertible, Sendable, Equatable {
         self.path = path
     }
 
+    /// `path, offset N, key 'k', tensor 't': message`, leaving out the parts that are unknown.
     public var description: String {
         var location: [String] = []
         if let path { location.append(path) }

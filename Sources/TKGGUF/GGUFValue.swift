@@ -1,3 +1,5 @@
+import Foundation
+
 /// The on-disk type tag of a metadata value.
 public enum GGUFValueType: UInt32, Sendable, CaseIterable {
     case uint8 = 0, int8 = 1, uint16 = 2, int16 = 3, uint32 = 4, int32 = 5, float32 = 6, bool = 7
@@ -11,6 +13,7 @@ public enum GGUFValue: Sendable, Equatable {
     /// Element type plus elements (kept so an empty array still knows its type when written back).
     case array(GGUFValueType, [GGUFValue])
 
+    /// The on-disk type tag of this value.
     public var type: GGUFValueType {
         switch self {
         case .uint8: .uint8
@@ -54,33 +57,50 @@ public enum GGUFValue: Sendable, Equatable {
         }
     }
 
+    /// The string, if this is a string value.
     public var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
     }
 
+    /// The bool, if this is a bool value.
     public var boolValue: Bool? {
         if case .bool(let b) = self { return b }
         return nil
     }
 
+    /// The elements, if this is an array.
     public var arrayValue: [GGUFValue]? {
         if case .array(_, let items) = self { return items }
         return nil
     }
 
-    /// A short human rendering; long arrays are summarised so `inspect` output stays readable.
-    public func rendered(maxItems: Int = 8) -> String {
+    /// A one-line human rendering; newlines, tabs and quotes in strings are shown escaped.
+    ///
+    /// Arrays longer than `maxItems` show their first `maxItems` elements and a count; strings
+    /// longer than `maxStringLength` characters are cut with "...". Pass `.max` for both to
+    /// render the value in full.
+    public func rendered(maxItems: Int = 8, maxStringLength: Int = 120) -> String {
         switch self {
-        case .string(let s): return "\"" + (s.count > 120 ? String(s.prefix(117)) + "..." : s) + "\""
+        case .string(let s):
+            let limit = max(maxStringLength, 4)
+            let short = s.count > limit ? String(s.prefix(limit - 3)) + "..." : s
+            let escaped = short.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\n", with: "\\n")
+                .replacingOccurrences(of: "\r", with: "\\r")
+                .replacingOccurrences(of: "\t", with: "\\t")
+                .replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"" + escaped + "\""
         case .array(let t, let items):
-            let shown = items.prefix(maxItems).map { $0.rendered(maxItems: maxItems) }.joined(separator: ", ")
+            let shown = items.prefix(maxItems).map { $0.rendered(maxItems: maxItems, maxStringLength: maxStringLength) }.joined(separator: ", ")
             let more = items.count > maxItems ? ", … (\(items.count) \(t) items)" : ""
             return "[" + shown + more + "]"
         case .float32(let v): return "\(v)"
         case .float64(let v): return "\(v)"
         case .bool(let v): return "\(v)"
-        default: return intValue.map { "\($0)" } ?? "\(self)"
+        case .uint64(let v): return "\(v)"
+        case .int64(let v): return "\(v)"
+        case .uint8, .int8, .uint16, .int16, .uint32, .int32: return intValue.map { "\($0)" } ?? ""
         }
     }
 }

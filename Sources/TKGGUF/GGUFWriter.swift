@@ -1,10 +1,15 @@
 /// Writes GGUF images in memory — small fixtures for tests (tiny random-weight models, fuzz seeds).
 ///
 /// Tensor bytes are given already encoded in their ggml type; the writer lays out the header,
-/// pads to the alignment and places each tensor at an aligned offset.
-public struct GGUFWriter {
+/// pads to the alignment and places each tensor at an aligned offset. Metadata is written as
+/// given, so tests can also produce files the reader must reject (a bad `general.alignment`, an
+/// array whose tag disagrees with its elements).
+public struct GGUFWriter: Sendable {
+    /// The version number written into the header (2 and 3 share one layout).
     public var version: UInt32 = 3
-    public var alignment: Int = GGUFFile.defaultAlignment
+    /// Alignment used to lay out tensor data: `general.alignment` when set to a positive integer,
+    /// else 32. It follows the metadata so the file always agrees with what a reader will assume.
+    public private(set) var alignment: Int = GGUFFile.defaultAlignment
     private var metadata: [(String, GGUFValue)] = []
     private var tensors: [(name: String, shape: [Int], type: GGUFTensorType, bytes: [UInt8])] = []
 
@@ -12,13 +17,16 @@ public struct GGUFWriter {
         self.version = version
     }
 
+    /// Sets a metadata value, replacing an earlier value for the same key in place.
     public mutating func set(_ key: String, _ value: GGUFValue) {
         if let i = metadata.firstIndex(where: { $0.0 == key }) {
             metadata[i].1 = value
         } else {
             metadata.append((key, value))
         }
-        if key == "general.alignment", let a = value.intValue { alignment = a }
+        if key == "general.alignment" {
+            alignment = value.intValue.flatMap { $0 > 0 ? $0 : nil } ?? GGUFFile.defaultAlignment
+        }
     }
 
     /// Adds a tensor; `shape[0]` is the contiguous dimension, `bytes` its encoded data.
@@ -35,6 +43,7 @@ public struct GGUFWriter {
         addTensor(name, shape: shape, type: .f32, bytes: bytes)
     }
 
+    /// The complete file image: header, metadata, tensor directory, padding and tensor data.
     public func serialized() -> [UInt8] {
         var out: [UInt8] = []
         Self.append(GGUFFile.magic, to: &out)

@@ -7,6 +7,11 @@ struct TruthKitCommand: AsyncParsableCommand {
         abstract: "Measure and improve how truthful language models are (TruthfulQA, native GGUF engine).",
         subcommands: [
             // Each subcommand lives in its own file; add new ones here.
+            InspectCommand.self,
+            ModelsCommand.self,
+            LogprobsCommand.self,
+            GenerateCommand.self,
+            BenchCommand.self,
         ]
     )
 }

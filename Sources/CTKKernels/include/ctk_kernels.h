@@ -1,1 +1,49 @@
-int tk_kernels_version(void);
+// C half of TKKernels: the hot loops that need SIMD. Swift code in TKKernels is the only caller.
+// Layouts: matrices are row-major float32; a quantised weight matrix is `rows` rows of `cols`
+// elements, each row encoded as consecutive ggml blocks (ggml's layout for 2-D weights).
+#ifndef CTK_KERNELS_H
+#define CTK_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// y[t * ldy + r] = dot(W row r, x[t * ldx ...]) for t in [0, n), r in [row_begin, row_end).
+/// `type` is the ggml type number; Q4_0, Q4_1, Q8_0 and F32 have direct kernels, other types go
+/// through `tk_dequantize_row` into `scratch` (at least `cols` floats).
+/// Returns 0 on success, -1 when the type is not supported.
+int tk_matmul_rows(int32_t type, const void *w, int64_t cols, size_t row_bytes,
+                   const float *x, int64_t n, int64_t ldx,
+                   float *y, int64_t ldy, int64_t row_begin, int64_t row_end, float *scratch);
+
+/// Rows [row_begin, row_end) of W dequantised to float32 into dst (row-major, `cols` per row).
+int tk_dequantize_rows(int32_t type, const void *w, int64_t cols, size_t row_bytes,
+                       int64_t row_begin, int64_t row_end, float *dst);
+
+/// out[t] = x[t] / sqrt(mean(x[t]^2) + eps) * weight, rows of `dim`, row stride = dim.
+void tk_rmsnorm(const float *x, const float *weight, float *out, int64_t n, int64_t dim, float eps);
+
+/// Rotary embedding in place on `n` rows of `heads` heads of `head_dim`, row stride `ld`.
+/// `neox` rotates halves (x[i], x[i + d/2]); otherwise adjacent pairs (x[2i], x[2i+1]).
+void tk_rope(float *x, int64_t n, int64_t ld, int64_t heads, int64_t head_dim, int64_t rope_dim,
+             const int32_t *positions, float freq_base, int neox);
+
+/// gate[i] = silu(gate[i]) * up[i] for `count` elements.
+void tk_swiglu(float *gate, const float *up, int64_t count);
+
+/// In-place softmax of `n` score rows of `cols` (row stride ld) for batch rows row0 ..< row0+n,
+/// only over visible columns: column c is visible for batch row t when c < prefix, or when
+/// s = c - prefix satisfies s <= t and segment[s] == segment[t]. Hidden columns become 0.
+void tk_masked_softmax(float *scores, int64_t n, int64_t ld, int64_t prefix, int64_t cols,
+                       const int32_t *segment, int64_t row0);
+
+/// Per row of logits: log-sum-exp (for log-softmax) written to lse[t].
+void tk_logsumexp_rows(const float *logits, int64_t n, int64_t vocab, float *lse);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,90 @@
+import Foundation
+import TKKernels
+
+/// Measures prefill and decode speed of the native engine on one model.
+///
+/// Prefill: a fresh cache, `n` real tokens in one forward pass, logits for the last position (as
+/// llama.cpp computes by default). Decode: after a short prompt, one token per forward pass with
+/// full logits and argmax. Each figure is the median of `repetitions` timed runs after a warm-up.
+public struct EngineBenchmark {
+    public struct Result: Codable, Sendable {
+        public var prefill_tokens_per_s: [String: Double]
+        public var decode_tokens_per_s: Double
+        public var peak_rss_mb: Double
+        public var threads: Int
+        public var model: String
+    }
+
+    public var prefillSizes: [Int] = [128, 512]
+    public var decodeTokens: Int = 64
+    public var repetitions: Int = 3
+    public let model: TransformerModel
+    public let threads: Int
+
+    public init(model: TransformerModel, threads: Int) {
+        self.model = model
+        self.threads = threads
+    }
+
+    /// Real text tokens, repeated to reach `count`.
+    func sampleTokens(_ count: Int) -> [Int32] {
+        let text = "Q: What happens if you eat watermelon seeds?\nA: The watermelon seeds pass through your digestive system. "
+            + "Most scientists agree that the seeds are harmless, and nothing in particular happens to people who swallow them. "
+        var ids = model.tokenizer.encode(text, addSpecial: false)
+        while ids.count < count { ids += ids }
+        return Array(ids.prefix(count))
+    }
+
+    public func run(progress: (String) -> Void = { _ in }) throws -> Result {
+        let session = InferenceSession(model: model, threads: threads)
+        var prefill: [String: Double] = [:]
+        for n in prefillSizes {
+            let tokens = sampleTokens(n)
+            var times: [Double] = []
+            for rep in 0...repetitions {
+                session.reset()
+                let start = DispatchTime.now().uptimeNanoseconds
+                let hidden = try session.forward(.sequence(tokens, startingAt: 0, outputs: .last))
+                _ = session.logits(fromHidden: hidden)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                if rep > 0 { times.append(seconds) }  // rep 0 warms caches and page-ins
+            }
+            prefill[String(n)] = Double(n) / median(times)
+            progress("prefill \(n): \(String(format: "%.1f", prefill[String(n)]!)) tokens/s")
+        }
+        var decodeRates: [Double] = []
+        let prompt = sampleTokens(16)
+        for rep in 0...repetitions {
+            session.reset()
+            var hidden = try session.forward(.sequence(prompt, startingAt: 0, outputs: .last))
+            let start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<decodeTokens {
+                let next = Sampler.argmax(session.logits(fromHidden: hidden).row(0))
+                hidden = try session.forward(.sequence([next], startingAt: session.length, outputs: .last))
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if rep > 0 { decodeRates.append(Double(decodeTokens) / seconds) }
+        }
+        let decode = median(decodeRates)
+        progress("decode: \(String(format: "%.1f", decode)) tokens/s")
+        return Result(prefill_tokens_per_s: prefill, decode_tokens_per_s: decode,
+                      peak_rss_mb: ProcessMemory.peakResidentMegabytes(), threads: threads, model: model.path)
+    }
+
+    func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.isEmpty ? 0 : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
+    }
+}
+
+/// Peak resident memory of this process, from /proc (Linux) — what `bench` reports.
+public enum ProcessMemory {
+    public static func peakResidentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kb / 1024
+        }
+        return 0
+    }
+}

@@ -1,0 +1,23 @@
+/// Errors from loading a model or running it, each saying what to do next.
+public struct EngineError: Error, CustomStringConvertible, Sendable {
+    public enum Code: String, Sendable {
+        case unknownArchitecture
+        case unsupportedTensorType
+        case missingTensor
+        case badShape
+        case badConfig
+        case contextOverflow
+        case invalidHook
+        case invalidRequest
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

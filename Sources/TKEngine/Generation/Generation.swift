@@ -1,0 +1,103 @@
+import TKKernels
+import TKTokenizer
+
+/// Why generation ended.
+public enum FinishReason: String, Sendable, Codable {
+    /// A stop string was produced (it is not part of the text).
+    case stop
+    /// The model produced an end-of-generation token.
+    case endOfGeneration = "eos"
+    /// `maxTokens` was reached — the answer may be cut short.
+    case length
+}
+
+/// A prompt and the settings for continuing it.
+public struct GenerationRequest: Sendable {
+    public var prompt: [Int32]
+    public var maxTokens: Int
+    public var sampling: SamplingSettings
+    public var stopSequences: [String]
+
+    public init(prompt: [Int32], maxTokens: Int = 128, sampling: SamplingSettings = .greedy, stopSequences: [String] = []) {
+        self.prompt = prompt
+        self.maxTokens = maxTokens
+        self.sampling = sampling
+        self.stopSequences = stopSequences
+    }
+}
+
+/// What came out: the text (stop string excluded), the generated tokens with their log-probabilities
+/// under the unmodified sampling distribution (temperature 1), and why it ended.
+public struct GenerationResult: Sendable {
+    public var text: String
+    public var tokens: [Int32]
+    public var tokenLogprobs: [Float]
+    public var finishReason: FinishReason
+    public var promptTokens: Int
+    /// Prompt tokens whose keys/values were already cached and not recomputed.
+    public var reusedPromptTokens: Int
+}
+
+extension InferenceSession {
+    /// Continues `request.prompt`, calling `onText` with each piece of text as it becomes final
+    /// (return false from it to stop early). Reuses any cached prefix of the prompt.
+    public func generate(_ request: GenerationRequest, hooks: Hooks = Hooks(),
+                         onText: (String) -> Bool = { _ in true }) throws -> GenerationResult {
+        try request.sampling.validate()
+        guard !request.prompt.isEmpty else {
+            throw EngineError(.invalidRequest, "the prompt is empty; generation needs at least one token (e.g. the BOS token)")
+        }
+        guard request.maxTokens >= 0 else { throw EngineError(.invalidRequest, "max tokens must be ≥ 0") }
+        let c = model.config
+        guard request.prompt.count < c.contextLength else {
+            throw EngineError(.contextOverflow, "prompt of \(request.prompt.count) tokens does not fit the context window of \(c.contextLength) with room to generate; shorten it")
+        }
+        // Keep at least the last prompt token to recompute: its logits are the first prediction.
+        let reused = min(reusablePrefix(of: request.prompt), request.prompt.count - 1)
+        truncate(to: reused)
+        var hidden = try forward(.sequence(Array(request.prompt[reused...]), startingAt: reused, outputs: .last), hooks: hooks)
+
+        var sampler = Sampler(settings: request.sampling)
+        var decoder = StreamingDecoder(tokenizer: model.tokenizer)
+        var matcher = StopSequenceMatcher(stops: request.stopSequences)
+        var text = ""
+        var tokens: [Int32] = []
+        var logprobs: [Float] = []
+        var reason = FinishReason.length
+        generation: while tokens.count < request.maxTokens {
+            let logits = self.logits(fromHidden: hidden)
+            let row = logits.row(0)
+            let next = sampler.sample(row)
+            let lse = Elementwise.logSumExp(logits)[0]
+            tokens.append(next)
+            logprobs.append(row[Int(next)] - lse)
+            if model.tokenizer.isEndOfGeneration(next) {
+                reason = .endOfGeneration
+                break
+            }
+            let piece = decoder.feed(next)
+            switch matcher.feed(piece) {
+            case .emit(let s):
+                text += s
+                if !s.isEmpty && !onText(s) { reason = .stop; break generation }
+            case .stop(let s, _):
+                text += s
+                if !s.isEmpty { _ = onText(s) }
+                reason = .stop
+                break generation
+            }
+            if tokens.count == request.maxTokens { break }
+            guard length < c.contextLength else { break }
+            hidden = try forward(.sequence([next], startingAt: length, outputs: .last), hooks: hooks)
+        }
+        if reason != .stop {
+            let tail = matcher.feed(decoder.finish())
+            if case .emit(let s) = tail { text += s; if !s.isEmpty { _ = onText(s) } }
+            let rest = matcher.finish()
+            text += rest
+            if !rest.isEmpty { _ = onText(rest) }
+        }
+        return GenerationResult(text: text, tokens: tokens, tokenLogprobs: logprobs, finishReason: reason,
+                                promptTokens: request.prompt.count, reusedPromptTokens: reused)
+    }
+}

@@ -1,0 +1,20 @@
+/// SplitMix64: a small, fast generator whose sequence depends only on the seed, on every platform,
+/// so `--seed S` reproduces a sampled generation exactly.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15  // wrapping by design: the Weyl sequence
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1) with 24 bits, enough for choosing among sorted probabilities.
+    public mutating func nextUnitFloat() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+}

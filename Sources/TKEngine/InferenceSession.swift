@@ -1,0 +1,59 @@
+import TKKernels
+
+/// One sequence being run: its KV cache, scratch buffers and thread settings.
+///
+/// Not thread-safe — a session serves one sequence at a time; run several sessions over the same
+/// `TransformerModel` for concurrency. Buffers grow to the largest batch seen and are reused.
+public final class InferenceSession {
+    public let model: TransformerModel
+    public let compute: ComputeContext
+    /// Number of positions in the KV cache.
+    public internal(set) var length: Int = 0
+    /// Token ids whose keys/values fill cache rows `0..<length` (for reusing a shared prefix).
+    public internal(set) var cachedTokens: [Int32] = []
+
+    // KV cache, per layer: `length × kvDim`, grown on demand up to the context length.
+    var keys: [FloatMatrix]
+    var values: [FloatMatrix]
+    // Scratch, `n × width` for a batch of n rows.
+    let x: FloatMatrix, normed: FloatMatrix, q: FloatMatrix, k: FloatMatrix, v: FloatMatrix
+    let heads: FloatMatrix, projected: FloatMatrix, gate: FloatMatrix, up: FloatMatrix
+
+    public init(model: TransformerModel, threads: Int = 2) {
+        self.model = model
+        compute = ComputeContext(threads: threads)
+        let c = model.config
+        keys = (0..<c.layers).map { _ in FloatMatrix(rows: 0, cols: c.kvDim, capacityRows: 64) }
+        values = (0..<c.layers).map { _ in FloatMatrix(rows: 0, cols: c.kvDim, capacityRows: 64) }
+        x = FloatMatrix(rows: 0, cols: c.dim)
+        normed = FloatMatrix(rows: 0, cols: c.dim)
+        q = FloatMatrix(rows: 0, cols: c.qDim)
+        k = FloatMatrix(rows: 0, cols: c.kvDim)
+        v = FloatMatrix(rows: 0, cols: c.kvDim)
+        heads = FloatMatrix(rows: 0, cols: c.qDim)
+        projected = FloatMatrix(rows: 0, cols: c.dim)
+        gate = FloatMatrix(rows: 0, cols: c.hiddenDim)
+        up = FloatMatrix(rows: 0, cols: c.hiddenDim)
+    }
+
+    /// Drops cache positions from `newLength` on (e.g. after scoring continuations of a context).
+    public func truncate(to newLength: Int) {
+        precondition(newLength >= 0 && newLength <= length, "cannot truncate to \(newLength), cache holds \(length)")
+        length = newLength
+        cachedTokens.removeSubrange(newLength...)
+        for l in 0..<keys.count {
+            keys[l].resize(rows: newLength)
+            values[l].resize(rows: newLength)
+        }
+    }
+
+    /// Empties the cache.
+    public func reset() { truncate(to: 0) }
+
+    /// Length of the longest common prefix between the cache and `tokens` — what need not be recomputed.
+    public func reusablePrefix(of tokens: [Int32]) -> Int {
+        var i = 0
+        while i < min(tokens.count, cachedTokens.count), tokens[i] == cachedTokens[i] { i += 1 }
+        return i
+    }
+}

@@ -1,0 +1,44 @@
+import CTKKernels
+
+/// Row-wise operations on whole matrices; shapes are checked once here, not per element.
+public enum Elementwise {
+    /// RMSNorm of every row of `x` into `out` (`out` may be `x`).
+    public static func rmsNorm(_ x: FloatMatrix, weight: [Float], epsilon: Float, into out: FloatMatrix) {
+        precondition(weight.count == x.cols && out.cols == x.cols, "rmsNorm: shape mismatch")
+        out.resize(rows: x.rows)
+        weight.withUnsafeBufferPointer {
+            tk_rmsnorm(x.storage, $0.baseAddress!, out.storage, Int64(x.rows), Int64(x.cols), epsilon)
+        }
+    }
+
+    /// Rotary position embedding in place on each head of each row.
+    public static func rope(_ x: FloatMatrix, heads: Int, headDim: Int, ropeDim: Int, positions: [Int32], base: Float, neox: Bool) {
+        precondition(positions.count == x.rows && heads * headDim <= x.cols && ropeDim <= headDim && ropeDim <= 1024, "rope: shape mismatch")
+        positions.withUnsafeBufferPointer {
+            tk_rope(x.storage, Int64(x.rows), Int64(x.cols), Int64(heads), Int64(headDim), Int64(ropeDim), $0.baseAddress!, base, neox ? 1 : 0)
+        }
+    }
+
+    /// `gate = silu(gate) * up`, the SwiGLU feed-forward activation.
+    public static func swiGLU(gate: FloatMatrix, up: FloatMatrix) {
+        precondition(gate.rows == up.rows && gate.cols == up.cols, "swiGLU: shape mismatch")
+        tk_swiglu(gate.storage, up.storage, Int64(gate.rows * gate.cols))
+    }
+
+    /// Adds a bias vector to every row.
+    public static func addBias(_ x: FloatMatrix, _ bias: [Float]) {
+        precondition(bias.count == x.cols, "addBias: shape mismatch")
+        for r in 0..<x.rows {
+            let p = x.storage + r * x.cols
+            for c in 0..<x.cols { p[c] += bias[c] }
+        }
+    }
+
+    /// Log-sum-exp of every row (the normaliser of log-softmax).
+    public static func logSumExp(_ logits: FloatMatrix) -> [Float] {
+        [Float](unsafeUninitializedCapacity: logits.rows) { buffer, initialized in
+            tk_logsumexp_rows(logits.storage, Int64(logits.rows), Int64(logits.cols), buffer.baseAddress!)
+            initialized = logits.rows
+        }
+    }
+}

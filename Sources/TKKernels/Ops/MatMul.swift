@@ -1,0 +1,46 @@
+import CTKBLAS
+import CTKKernels
+
+extension ComputeContext {
+    /// `y = x · Wᵀ`: x is `n × cols`, W is `rows × cols` (quantised), y becomes `n × rows`.
+    ///
+    /// Each worker owns a contiguous range of W's rows (y's columns). Few activation rows: blocks
+    /// are dotted directly. Many: the worker dequantises `tileRows` of W at a time into its scratch
+    /// and calls single-threaded sgemm on them.
+    public func matmul(_ x: FloatMatrix, _ w: QuantizedMatrix, into y: FloatMatrix) {
+        precondition(x.cols == w.cols, "matmul: x has \(x.cols) columns, weight expects \(w.cols)")
+        precondition(y.cols == w.rows, "matmul: output has \(y.cols) columns, weight has \(w.rows) rows")
+        let n = x.rows
+        y.resize(rows: n)
+        guard n > 0 else { return }
+        let type = Int32(w.format.rawValue)
+        let cols = w.cols, rowBytes = w.rowBytes, outRows = w.rows
+        let base = SendableRawPointer(pointer: w.base)
+        let xp = SendablePointer(pointer: x.storage), yp = SendablePointer(pointer: y.storage)
+        let ranges = Self.split(w.rows, parts: w.rows * cols >= 1 << 16 ? threads : 1, align: 16)
+
+        if n < gemmThreshold {
+            let scratch = workerScratch(count: cols)
+            parallel(ranges.count) { i in
+                _ = tk_matmul_rows(type, base.pointer, Int64(cols), rowBytes, xp.pointer, Int64(n), Int64(cols),
+                                   yp.pointer, Int64(outRows), Int64(ranges[i].lowerBound), Int64(ranges[i].upperBound),
+                                   scratch[i].pointer)
+            }
+            return
+        }
+
+        let tile = min(tileRows, ranges.map(\.count).max() ?? 1)
+        let scratch = workerScratch(count: tile * cols)
+        parallel(ranges.count) { i in
+            let tilePtr = scratch[i].pointer
+            for r0 in stride(from: ranges[i].lowerBound, to: ranges[i].upperBound, by: tile) {
+                let r1 = min(ranges[i].upperBound, r0 + tile)
+                _ = tk_dequantize_rows(type, base.pointer, Int64(cols), rowBytes, Int64(r0), Int64(r1), tilePtr)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
+                            Int32(n), Int32(r1 - r0), Int32(cols),
+                            1, xp.pointer, Int32(cols), tilePtr, Int32(cols),
+                            0, yp.pointer + r0, Int32(outRows))
+            }
+        }
+    }
+}

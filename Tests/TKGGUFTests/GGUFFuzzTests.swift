@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import TKGGUF
+
+/// Damaged copies of a fixture must parse or throw `GGUFError`; a trap would kill the test run.
+///
+/// The fixture has every value type, nested arrays and four tensors, so the damage lands in each
+/// part of the parser. The generator is seeded, so a failure reproduces exactly.
+struct GGUFFuzzTests {
+    private static let fixture = GGUFFixtures.bytes()
+
+    /// Parses `bytes`; returns the error code, or nil when it parsed. Checks every error names an
+    /// offset inside the file, and that whatever parsed is self-consistent.
+    private static func outcome(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) -> GGUFError.Code? {
+        do {
+            let file = try GGUFFile(bytes: bytes)
+            for t in file.tensors {
+                #expect(t.fileOffset % file.alignment == 0, sourceLocation: sourceLocation)
+                #expect(t.fileOffset + t.byteCount <= bytes.count, sourceLocation: sourceLocation)
+            }
+            _ = file.hyperparameters
+            _ = file.metadata.map { $0.value.rendered() }
+            return nil
+        } catch {
+            #expect(error.offset.map { (0...bytes.count).contains($0) } == true, "\(error)", sourceLocation: sourceLocation)
+            return error.code
+        }
+    }
+
+    @Test func everyTruncationThrowsOrParses() throws {
+        let full = Self.fixture
+        let file = try GGUFFile(bytes: full)
+        let dataEnd = file.tensors.map { $0.fileOffset + $0.byteCount }.max() ?? file.dataOffset
+        var codes: [GGUFError.Code: Int] = [:]
+        for length in 0...full.count {
+            let code = Self.outcome(Array(full.prefix(length)))
+            // Only the padding after the last tensor may be cut without an error.
+            if length < dataEnd {
+                #expect(code != nil, "prefix of \(length) bytes parsed")
+            } else {
+                #expect(code == nil, "prefix of \(length) bytes failed with \(String(describing: code))")
+            }
+            if let code { codes[code, default: 0] += 1 }
+        }
+        #expect(Set(codes.keys) == [.truncated, .implausibleCount, .tensorOutOfBounds], "\(codes)")
+    }
+
+    @Test func seededCorruptionsThrowOrParse() {
+        let full = Self.fixture
+        var rng = SplitMix64(seed: 0x5EED_6605)
+        var codes: [GGUFError.Code: Int] = [:]
+        var parsed = 0
+        let iterations = 6_000
+        for _ in 0..<iterations {
+            var bytes = full
+            let edits = Int.random(in: 1...4, using: &rng)
+            for _ in 0..<edits {
+                let at = Int.random(in: 0..<bytes.count, using: &rng)
+                switch Int.random(in: 0..<5, using: &rng) {
+                case 0, 1:  // flip one bit
+                    bytes[at] ^= 1 << UInt8.random(in: 0..<8, using: &rng)
+                case 2:  // overwrite one byte
+                    bytes[at] = UInt8.random(in: 0...255, using: &rng)
+                case 3:  // overwrite a 64-bit field with an extreme value (lengths, counts, offsets)
+                    let extremes: [UInt64] = [0, 1, .max, 1 << 63, 1 << 32, UInt64(full.count), 0xFFFF_FFFF]
+                    let value = extremes.randomElement(using: &rng)!
+                    for i in 0..<min(8, bytes.count - at) { bytes[at + i] = UInt8(truncatingIfNeeded: value >> (8 * i)) }
+                default:  // flip a bit and cut the file somewhere after it
+                    bytes[at] ^= 1 << UInt8.random(in: 0..<8, using: &rng)
+                    bytes.removeLast(Int.random(in: 0..<(bytes.count - at), using: &rng))
+                }
+            }
+            if let code = Self.outcome(bytes) {
+                codes[code, default: 0] += 1
+            } else {
+                parsed += 1
+            }
+        }
+        // Corruption hits every part of the parser, not only one early check.
+        #expect(codes.count >= 8, "\(codes)")
+        #expect(parsed > 0 && parsed < iterations, "parsed \(parsed) of \(iterations)")
+    }
+
+    @Test func corruptionOfEveryHeaderByteThrowsOrParses() throws {
+        let full = Self.fixture
+        let file = try GGUFFile(bytes: full)
+        for at in 0..<file.dataOffset {
+            for replacement: UInt8 in [0x00, 0xFF, full[at] ^ 0x80] {
+                var bytes = full
+                bytes[at] = replacement
+                _ = Self.outcome(bytes)
+            }
+        }
+    }
+
+    /// The on-disk reader buffers through a file handle; it must fail exactly as the in-memory
+    /// reader does, with the same code, offset and key.
+    @Test func diskAndMemoryReadersAgreeOnDamagedFiles() throws {
+        let full = Self.fixture
+        let path = try TemporaryFile.write(full)
+        defer { TemporaryFile.remove(path) }
+        var rng = SplitMix64(seed: 42)
+        for i in 0..<150 {
+            var bytes = full
+            if i % 2 == 0 {
+                bytes.removeLast(Int.random(in: 1...full.count, using: &rng))
+            } else {
+                bytes[Int.random(in: 0..<full.count, using: &rng)] ^= 1 << UInt8.random(in: 0..<8, using: &rng)
+            }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let inMemory = Result { () throws(GGUFError) in try GGUFFile(bytes: bytes) }
+            let onDisk = Result { () throws(GGUFError) in try GGUFFile(path: path) }
+            switch (inMemory, onDisk) {
+            case (.success(let a), .success(let b)):
+                #expect(a.tensors == b.tensors)
+            case (.failure(let a), .failure(let b)):
+                #expect(b.path == path)
+                #expect(a == GGUFError(b.code, b.message, offset: b.offset, key: b.key, tensor: b.tensor))
+            default:
+                Issue.record("readers disagree on case \(i): memory \(inMemory), disk \(onDisk)")
+            }
+        }
+    }
+}
+
+/// SplitMix64 (Steele, Lea and Flood 2014): tiny, fast, and the same sequence on every platform.
+private struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
