@@ -42,7 +42,7 @@ static inline float hsum256(__m256 v) {
 }
 
 // Unpacks one 32-element block into four vectors of 8 floats (elements 0-7, 8-15, 16-23, 24-31).
-static inline void unpack_block(int32_t type, const uint8_t *b, __m256 w[4]) {
+static inline __attribute__((always_inline)) void unpack_block(int32_t type, const uint8_t *b, __m256 w[4]) {
     if (type == TYPE_Q8_0) {
         const __m256 d = _mm256_set1_ps(f16_to_f32(*(const uint16_t *)b));
         const int8_t *qs = (const int8_t *)(b + 2);
@@ -66,6 +66,40 @@ static inline void unpack_block(int32_t type, const uint8_t *b, __m256 w[4]) {
     w[1] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(lo, 8))), m);
     w[2] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(hi)), m);
     w[3] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(hi, 8))), m);
+}
+
+// One activation row (decode): four independent FMA chains, one per 8-element quarter of a block.
+// `type` is a compile-time constant at each call site below, so the per-block branch folds away.
+static inline __attribute__((always_inline))
+void matvec_row_avx2(const int32_t type, const uint8_t *row, int64_t nblocks, size_t block_bytes,
+                     const float *x, float *out) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+    for (int64_t b = 0; b < nblocks; b++) {
+        __m256 u[4];
+        unpack_block(type, row + b * block_bytes, u);
+        const float *xb = x + b * 32;
+        a0 = _mm256_fmadd_ps(u[0], _mm256_loadu_ps(xb), a0);
+        a1 = _mm256_fmadd_ps(u[1], _mm256_loadu_ps(xb + 8), a1);
+        a2 = _mm256_fmadd_ps(u[2], _mm256_loadu_ps(xb + 16), a2);
+        a3 = _mm256_fmadd_ps(u[3], _mm256_loadu_ps(xb + 24), a3);
+    }
+    *out = hsum256(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+}
+
+static void matvec_blocks_avx2(int32_t type, const uint8_t *w, int64_t cols, size_t row_bytes,
+                               const float *x, float *y, int64_t r0, int64_t r1) {
+    const int64_t nblocks = cols / 32;
+    switch (type) {
+    case TYPE_Q4_1:
+        for (int64_t r = r0; r < r1; r++) matvec_row_avx2(TYPE_Q4_1, w + (size_t)r * row_bytes, nblocks, 20, x, y + r);
+        break;
+    case TYPE_Q8_0:
+        for (int64_t r = r0; r < r1; r++) matvec_row_avx2(TYPE_Q8_0, w + (size_t)r * row_bytes, nblocks, 34, x, y + r);
+        break;
+    default:
+        for (int64_t r = r0; r < r1; r++) matvec_row_avx2(TYPE_Q4_0, w + (size_t)r * row_bytes, nblocks, 18, x, y + r);
+        break;
+    }
 }
 
 static void matmul_blocks_avx2(int32_t type, const uint8_t *w, int64_t cols, size_t row_bytes,
@@ -120,6 +154,12 @@ int tk_matmul_rows(int32_t type, const void *w, int64_t cols, size_t row_bytes,
                    float *y, int64_t ldy, int64_t row_begin, int64_t row_end, float *scratch) {
     if (tk_block_size(type) == 0) return -1;
 #if defined(__AVX2__) && defined(__FMA__)
+    if ((type == TYPE_Q4_0 || type == TYPE_Q4_1 || type == TYPE_Q8_0) && n < 4) {
+        // Fewer rows than the tile needs for independent FMA chains: one row at a time.
+        for (int64_t t = 0; t < n; t++)
+            matvec_blocks_avx2(type, (const uint8_t *)w, cols, row_bytes, x + t * ldx, y + t * ldy, row_begin, row_end);
+        return 0;
+    }
     if (type == TYPE_Q4_0 || type == TYPE_Q4_1 || type == TYPE_Q8_0) {
         matmul_blocks_avx2(type, (const uint8_t *)w, cols, row_bytes, x, n, ldx, y, ldy, row_begin, row_end);
         return 0;

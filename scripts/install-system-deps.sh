@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the system packages TruthKit builds and runs with (Debian/Ubuntu):
+# OpenBLAS for float32 GEMM, pkg-config to find it, and pip for fetching the default model's wheel.
+set -euo pipefail
+need=()
+dpkg -s libopenblas-dev >/dev/null 2>&1 || need+=(libopenblas-dev)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+if ! python3 -m pip --version >/dev/null 2>&1; then need+=(python3 python3-pip); fi
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "installing: ${need[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
