@@ -20,6 +20,8 @@ let package = Package(
         // Tests: a real HTTP server on 127.0.0.1 for the model downloader (and later `truthkit serve`).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The run store: SQLite through GRDB (system libsqlite3; apt: libsqlite3-dev).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System OpenBLAS through a module map (apt: libopenblas-dev).
@@ -38,16 +40,37 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "TKTesting", dependencies: ["TKGGUF", "TKEngine"]),
+        // Pure reductions of scores to numbers: MC1/MC2/MC3, calibration, bootstrap intervals.
+        .target(name: "TKMetrics", dependencies: ["TKEvalCore"]),
+        // Runs and item results in SQLite, so interrupted runs resume and repeated runs are free.
+        .target(name: "TKStore", dependencies: [
+            "TKEvalCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Benchmarks: data loaders and the pinned data catalog (Data/), prompt presets, the evaluator.
+        .target(name: "TKBenchmarks", dependencies: [
+            "TKEvalCore", "TKMetrics",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "truthkit", dependencies: [
-            "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends", "TKConsole",
+            "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends", "TKBenchmarks", "TKConsole", "TKMetrics", "TKStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TKGGUFTests", dependencies: ["TKGGUF", "TKTesting"]),
-        .testTarget(name: "TKKernelsTests", dependencies: ["TKKernels", "TKTesting"]),
-        .testTarget(name: "TKTokenizerTests", dependencies: ["TKTokenizer", "TKGGUF", "TKTesting"]),
+        .testTarget(name: "TKKernelsTests", dependencies: ["TKKernels", "TKTesting"], exclude: ["Fixtures"]),
+        .testTarget(name: "TKTokenizerTests", dependencies: ["TKTokenizer", "TKGGUF", "TKTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "TKEngineTests", dependencies: ["TKEngine", "TKGGUF", "TKKernels", "TKTokenizer", "TKTesting"]),
         .testTarget(name: "TKBackendsTests", dependencies: [
             "TKBackends", "TKTesting", "TKConsole",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "TKMetricsTests", dependencies: ["TKMetrics", "TKEvalCore"]),
+        .testTarget(name: "TKStoreTests", dependencies: ["TKStore", "TKEvalCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TKBenchmarksTests", dependencies: [
+            "TKBenchmarks", "TKBackends",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),

@@ -126,3 +126,16 @@ void tk_logsumexp_rows(const float *logits, int64_t n, int64_t vocab, float *lse
         lse[t] = maxv + (float)log(sum);
     }
 }
+
+void tk_add_inplace(float *dst, const float *src, int64_t count) {
+    for (int64_t i = 0; i < count; i++) dst[i] += src[i];
+}
+
+void tk_argmax_rows(const float *x, int64_t n, int64_t cols, int32_t *out) {
+    for (int64_t t = 0; t < n; t++) {
+        const float *row = x + t * cols;
+        int64_t best = 0;
+        for (int64_t c = 1; c < cols; c++) if (row[c] > row[best]) best = c;
+        out[t] = (int32_t)best;
+    }
+}

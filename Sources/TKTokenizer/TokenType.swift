@@ -2,6 +2,7 @@
 ///
 /// Raw values are llama.cpp's `llama_token_type` numbers.
 public enum TokenType: Int32, Sendable, CaseIterable {
+    /// No type recorded; treated as ordinary text.
     case undefined = 0
     /// Ordinary text.
     case normal = 1
@@ -11,6 +12,7 @@ public enum TokenType: Int32, Sendable, CaseIterable {
     case control = 3
     /// Added tokens that are always matched as a whole in input text, even without `parseSpecial`.
     case userDefined = 4
+    /// Reserved slots never produced by training; still usable if the text matches.
     case unused = 5
     /// SentencePiece byte-fallback tokens `<0x00>` … `<0xFF>`.
     case byte = 6

@@ -8,6 +8,7 @@
 /// Decoding is lossless: for any text encoded without special tokens,
 /// `decode(encode(text, addSpecial: false)) == text`.
 public final class Tokenizer: Sendable {
+    /// Which algorithm segments text: byte-level BPE or SentencePiece.
     public let model: TokenizerModel
     /// The vocabulary's special-token roles, after llama.cpp's detection by token text
     /// (end-of-turn and fill-in-the-middle tokens are often only known by name).
@@ -18,6 +19,7 @@ public final class Tokenizer: Sendable {
     public let addsEOS: Bool
     /// `tokenizer.chat_template`, a Jinja template for chat-formatted prompts.
     public let chatTemplate: String?
+    /// How byte-level BPE cuts text into words (`tokenizer.ggml.pre`); unused by SentencePiece.
     public let preTokenizer: PreTokenizer
 
     private let addSpacePrefix: Bool
@@ -181,8 +183,11 @@ public final class Tokenizer: Sendable {
     /// Number of tokens; valid ids are `0..<vocabularySize`.
     public var vocabularySize: Int { attributes.count }
 
+    /// Beginning of sequence, added by `encode` when `addsBOS` is set.
     public var bosID: Int32? { specialTokenIDs.bos }
+    /// End of sequence; always counts as end of generation.
     public var eosID: Int32? { specialTokenIDs.eos }
+    /// End of turn (`<|im_end|>`, `<|eot_id|>`, …), from the metadata or found by text.
     public var eotID: Int32? { specialTokenIDs.eot }
 
     /// Whether generating `id` ends the turn: EOS, EOT, EOM, and tokens llama.cpp recognises by

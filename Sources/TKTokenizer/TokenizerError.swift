@@ -3,6 +3,7 @@
 /// Modelled on `GGUFError`: a stable `code` to match on, and a message that names the offending
 /// value and says what to do about it.
 public struct TokenizerError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The kinds of tokenizer failure.
     public enum Code: String, Sendable, Equatable {
         /// The file has no token list (`tokenizer.ggml.tokens`) or no `tokenizer.ggml.model`.
         case missingVocabulary
@@ -18,13 +19,17 @@ public struct TokenizerError: Error, CustomStringConvertible, Sendable, Equatabl
         case tokenIDOutOfRange
     }
 
+    /// What kind of problem this is; stable across releases, unlike the message.
     public var code: Code
+    /// What went wrong, naming the offending key or value, and what to do about it.
     public var message: String
 
+    /// Creates an error; `message` should say what to do, not only what failed.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
+    /// The message, which already names the key or value involved.
     public var description: String { message }
 }

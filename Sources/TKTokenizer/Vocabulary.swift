@@ -3,6 +3,7 @@
 /// A plain value, so tests and tools can build a `Tokenizer` without a file; `init(gguf:)` reads
 /// one from a model's `tokenizer.*` metadata, applying llama.cpp's defaults for missing keys.
 public struct Vocabulary: Sendable {
+    /// The segmentation algorithm (`tokenizer.ggml.model`).
     public var model: TokenizerModel
     /// Token texts; the index is the id. Byte-level BPE texts are in the GPT-2 byte encoding
     /// ("Ġthe"); SentencePiece texts use "▁" for a space.
@@ -15,6 +16,7 @@ public struct Vocabulary: Sendable {
     public var merges: [String]
     /// How byte-level BPE splits text into words; unused by SentencePiece.
     public var preTokenizer: PreTokenizer
+    /// Ids of BOS, EOS, unknown and the other special roles.
     public var specialIDs: SpecialTokenIDs
     /// Whether `encode(_:addSpecial: true)` starts with BOS.
     public var addBOS: Bool
@@ -26,6 +28,8 @@ public struct Vocabulary: Sendable {
     /// `tokenizer.chat_template`, a Jinja template.
     public var chatTemplate: String?
 
+    /// Creates a vocabulary value; only the model and tokens are required.
+    ///
     /// - Parameters:
     ///   - addBOS: nil applies llama.cpp's default: true for SentencePiece and the Llama 3
     ///     pre-tokenizer, false otherwise.

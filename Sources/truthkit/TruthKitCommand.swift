@@ -12,6 +12,9 @@ struct TruthKitCommand: AsyncParsableCommand {
             LogprobsCommand.self,
             GenerateCommand.self,
             BenchCommand.self,
+            EvalCommand.self,
+            DataCommand.self,
+            RunsCommand.self,
         ]
     )
 }

@@ -34,6 +34,13 @@ struct SentencePieceEncoderTests {
         #expect(noPrefix.storedTexts(noPrefix.encode("abc", addSpecial: false)) == ["a", "bc"])
     }
 
+    @Test func equalScoresMergeLeftmostFirst() throws {
+        let t = try Tokenizer(gguf: ToyVocabularies.sentencePieceFile(
+            pieces: [("a", -2, .normal), ("aa", -1, .normal)], keys: ["tokenizer.ggml.add_space_prefix": .bool(false)]))
+        #expect(t.storedTexts(t.encode("aaa", addSpecial: false)) == ["aa", "a"])
+        #expect(t.storedTexts(t.encode("aaaaa", addSpecial: false)) == ["aa", "aa", "a"])
+    }
+
     @Test func spacesBecomeMetaSpaceWithPrefix() throws {
         let t = try tokenizer()
         #expect(t.storedTexts(t.encode("a a", addSpecial: false)) == ["▁a", "▁a"])

@@ -8,8 +8,9 @@ TruthKit code. Two vocabularies:
   vocabulary is tokenized with `tokenizer.ggml.pre` overridden to `llama-bpe`, `qwen2`, `gpt-2` and
   `default`, which exercises the other pre-tokenizers on a real vocabulary. Output:
   Fixtures/llamacpp-smollm2.json.
-* Fixtures/spm-truthfulqa.gguf (SentencePiece BPE with byte fallback, from make_spm_vocab.py),
-  with its own `add_space_prefix = true` and overridden to false. Output: Fixtures/llamacpp-spm.json.
+* Fixtures/spm-truthfulqa.vocab.json (SentencePiece BPE with byte fallback, from make_spm_vocab.py,
+  written to a temporary GGUF), with its default `add_space_prefix = true` and overridden to false.
+  Output: Fixtures/llamacpp-spm.json.
 
 For each vocabulary: full ids for a few hundred diverse texts (texts.py), and, for every item of the
 five TruthfulQA files, a 64-bit FNV-1a hash of the ids of that item's strings (texts.item_texts):
@@ -26,10 +27,13 @@ import json
 import os
 import sys
 
+import tempfile
+
 import llama_cpp
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import texts  # noqa: E402
+from make_spm_vocab import write_gguf  # noqa: E402
 
 FILES = ["mc_en.jsonl", "mc_es.jsonl", "mc_eu.jsonl", "mc_ca.jsonl", "mc_gl.jsonl"]
 
@@ -130,10 +134,13 @@ def main():
     write({**common, "model": os.path.basename(args.model), "model_sha256": sha256(args.model), **smol},
           os.path.join(fixtures, "llamacpp-smollm2.json"))
 
-    spm_path = os.path.join(fixtures, "spm-truthfulqa.gguf")
-    spm = build(spm_path, {"prefix": {}, "no-prefix": {"tokenizer.ggml.add_space_prefix": False}},
-                add_bos=True, shared=args.shared, diverse=diverse)
-    write({**common, "model": "spm-truthfulqa.gguf", "model_sha256": sha256(spm_path), **spm},
+    vocab_path = os.path.join(fixtures, "spm-truthfulqa.vocab.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        spm_path = os.path.join(tmp, "spm-truthfulqa.gguf")
+        write_gguf(vocab_path, spm_path)
+        spm = build(spm_path, {"prefix": {}, "no-prefix": {"tokenizer.ggml.add_space_prefix": False}},
+                    add_bos=True, shared=args.shared, diverse=diverse)
+    write({**common, "model": "spm-truthfulqa.vocab.json", "vocab_sha256": sha256(vocab_path), **spm},
           os.path.join(fixtures, "llamacpp-spm.json"))
 
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Writes Tests/TKTokenizerTests/Fixtures/spm-truthfulqa.gguf: a small Llama-2-style vocabulary.
+"""Writes Tests/TKTokenizerTests/Fixtures/spm-truthfulqa.vocab.json: a small Llama-2-style vocabulary.
 
 A real SentencePiece BPE model (sentencepiece's own trainer, byte fallback on, like Llama 2) is
-trained on TruthfulQA text in five languages, then stored as GGUF the way llama.cpp's
-convert_hf_to_gguf.py stores a SentencePiece vocabulary: `tokenizer.ggml.model = "llama"`, one
-token, score and type per piece, <unk>/<s>/</s> = 0/1/2, `<0xXX>` byte tokens. It carries the
-llama hyper-parameters llama.cpp needs to open it with `vocab_only=True`, and no tensors.
+trained on TruthfulQA text in five languages and stored the way llama.cpp's convert_hf_to_gguf.py
+stores a SentencePiece vocabulary in GGUF: one token, score and type per piece, <unk>/<s>/</s> =
+0/1/2, `<0xXX>` byte tokens. The fixture is JSON because `*.gguf` is git-ignored; `write_gguf`
+(used by make_oracle.py, and mirrored by the Swift tests with GGUFWriter) turns it into a
+`tokenizer.ggml.model = "llama"` GGUF with the llama hyper-parameters llama.cpp needs to open it
+with `vocab_only=True`, and no tensors.
 
     /work/peers-venv/bin/python scripts/tokenizer/make_spm_vocab.py [--shared ../shared]
 """
@@ -32,11 +34,41 @@ def corpus(shared):
     return lines
 
 
+def write_gguf(vocab_path, out_path):
+    """Writes the vocabulary JSON as a vocab-only llama GGUF (the layout the Swift tests build too)."""
+    with open(vocab_path, encoding="utf-8") as f:
+        vocab = json.load(f)
+    w = gguf.GGUFWriter(out_path, "llama")
+    w.add_name("spm-truthfulqa (tokenizer test fixture)")
+    w.add_context_length(2048)
+    w.add_embedding_length(64)
+    w.add_block_count(1)
+    w.add_feed_forward_length(128)
+    w.add_head_count(4)
+    w.add_head_count_kv(4)
+    w.add_rope_dimension_count(16)
+    w.add_layer_norm_rms_eps(1e-5)
+    w.add_vocab_size(len(vocab["tokens"]))
+    w.add_tokenizer_model("llama")
+    w.add_token_list(vocab["tokens"])
+    w.add_token_scores(vocab["scores"])
+    w.add_token_types(vocab["token_types"])
+    w.add_bos_token_id(vocab["bos_token_id"])
+    w.add_eos_token_id(vocab["eos_token_id"])
+    w.add_unk_token_id(vocab["unknown_token_id"])
+    w.add_add_bos_token(vocab["add_bos_token"])
+    w.add_add_eos_token(vocab["add_eos_token"])
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
 def main():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     parser = argparse.ArgumentParser()
     parser.add_argument("--shared", default=os.path.join(os.path.dirname(root), "shared"))
-    parser.add_argument("--out", default=os.path.join(root, "Tests/TKTokenizerTests/Fixtures/spm-truthfulqa.gguf"))
+    parser.add_argument("--out", default=os.path.join(root, "Tests/TKTokenizerTests/Fixtures/spm-truthfulqa.vocab.json"))
     parser.add_argument("--vocab-size", type=int, default=2000)
     args = parser.parse_args()
 
@@ -72,30 +104,11 @@ def main():
         else:
             types.append(gguf.TokenType.NORMAL)
 
-    w = gguf.GGUFWriter(args.out, "llama")
-    w.add_name("spm-truthfulqa (tokenizer test fixture)")
-    w.add_context_length(2048)
-    w.add_embedding_length(64)
-    w.add_block_count(1)
-    w.add_feed_forward_length(128)
-    w.add_head_count(4)
-    w.add_head_count_kv(4)
-    w.add_rope_dimension_count(16)
-    w.add_layer_norm_rms_eps(1e-5)
-    w.add_vocab_size(len(tokens))
-    w.add_tokenizer_model("llama")
-    w.add_token_list(tokens)
-    w.add_token_scores(scores)
-    w.add_token_types(types)
-    w.add_bos_token_id(1)
-    w.add_eos_token_id(2)
-    w.add_unk_token_id(0)
-    w.add_add_bos_token(True)
-    w.add_add_eos_token(False)
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    vocab = {"tokens": tokens, "scores": scores, "token_types": [int(t) for t in types],
+             "bos_token_id": 1, "eos_token_id": 2, "unknown_token_id": 0, "add_bos_token": True, "add_eos_token": False}
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(vocab, f, ensure_ascii=False, separators=(",", ":"))
+        f.write("\n")
     print(f"wrote {len(tokens)} tokens to {args.out} ({os.path.getsize(args.out)} bytes)")
 
 

@@ -42,6 +42,8 @@ HANDCRAFTED = [
     "\n" * 20, "." * 50, "-" * 40, "=" * 30, "1" * 40, "9876543210" * 5, "ZZZZzzzz", "AbCdEfGhIj",
     "http://example.com/a?b=c&d=e#f", "user@example.com", "C:\\Windows\\System32", "snake_case_name", "camelCaseName",
     "kebab-case-name", "SCREAMING_CASE", "__init__", "a_1", "x_", "_x",
+    # equal-priority merges at several positions (ties resolve leftmost first)
+    "lll", "llll", "lllll", "ppp", "pppp", " lll", "calll", "llama lll", "aaa", "eeee", "ssss", "zzz",
 ]
 
 # Characters the random texts draw from: every class the pre-tokenizers distinguish, plus the

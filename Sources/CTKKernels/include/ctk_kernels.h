@@ -43,6 +43,12 @@ void tk_masked_softmax(float *scores, int64_t n, int64_t ld, int64_t prefix, int
 /// Per row of logits: log-sum-exp (for log-softmax) written to lse[t].
 void tk_logsumexp_rows(const float *logits, int64_t n, int64_t vocab, float *lse);
 
+/// dst[i] += src[i] (residual connections).
+void tk_add_inplace(float *dst, const float *src, int64_t count);
+
+/// Index of each row's largest value (lowest index on ties).
+void tk_argmax_rows(const float *x, int64_t n, int64_t cols, int32_t *out);
+
 #ifdef __cplusplus
 }
 #endif

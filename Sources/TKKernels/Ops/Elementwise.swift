@@ -28,9 +28,8 @@ public enum Elementwise {
     /// Adds a bias vector to every row.
     public static func addBias(_ x: FloatMatrix, _ bias: [Float]) {
         precondition(bias.count == x.cols, "addBias: shape mismatch")
-        for r in 0..<x.rows {
-            let p = x.storage + r * x.cols
-            for c in 0..<x.cols { p[c] += bias[c] }
+        bias.withUnsafeBufferPointer { b in
+            for r in 0..<x.rows { tk_add_inplace(x.storage + r * x.cols, b.baseAddress!, Int64(x.cols)) }
         }
     }
 
@@ -39,6 +38,16 @@ public enum Elementwise {
         [Float](unsafeUninitializedCapacity: logits.rows) { buffer, initialized in
             tk_logsumexp_rows(logits.storage, Int64(logits.rows), Int64(logits.cols), buffer.baseAddress!)
             initialized = logits.rows
+        }
+    }
+}
+
+extension Elementwise {
+    /// Index of the largest value in each row (lowest index on ties).
+    public static func argmax(_ x: FloatMatrix) -> [Int32] {
+        [Int32](unsafeUninitializedCapacity: x.rows) { buffer, initialized in
+            tk_argmax_rows(x.storage, Int64(x.rows), Int64(x.cols), buffer.baseAddress!)
+            initialized = x.rows
         }
     }
 }

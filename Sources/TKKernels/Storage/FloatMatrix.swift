@@ -1,3 +1,4 @@
+import CTKKernels
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -92,6 +93,6 @@ public final class FloatMatrix {
     /// Elementwise `self += other` over the current rows.
     public func add(_ other: FloatMatrix) {
         precondition(other.rows == rows && other.cols == cols, "shape mismatch")
-        for i in 0..<(rows * cols) { storage[i] += other.storage[i] }
+        tk_add_inplace(storage, other.storage, Int64(rows * cols))
     }
 }

@@ -14,6 +14,8 @@ public struct StreamingDecoder: Sendable {
     private let skipSpecialTokens: Bool
     private var pending: [UInt8] = []
 
+    /// Starts an empty stream for `tokenizer`.
+    ///
     /// - Parameter skipSpecialTokens: drop control and unknown tokens instead of showing their text.
     public init(tokenizer: Tokenizer, skipSpecialTokens: Bool = false) {
         self.tokenizer = tokenizer

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// SHA-256 of files read in 1 MiB pieces, so multi-gigabyte models never sit in memory whole.
-enum FileDigest {
+public enum FileDigest {
     static let chunkSize = 1 << 20
 
     /// The hash state after reading the first `length` bytes of `url` (the whole file when nil).
@@ -21,7 +21,7 @@ enum FileDigest {
     }
 
     /// Lowercase hex SHA-256 and length of the file at `url`.
-    static func sha256(of url: URL) throws -> (hex: String, size: Int64) {
+    public static func sha256(of url: URL) throws -> (hex: String, size: Int64) {
         let (hasher, size) = try hasher(for: url)
         return (hex(hasher.finalize()), size)
     }

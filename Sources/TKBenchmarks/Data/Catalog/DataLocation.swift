@@ -1,0 +1,39 @@
+import Foundation
+
+/// Where benchmark data lives on this machine, and which setting chose it.
+///
+/// The same layout as `../shared/data` (a `truthfulqa/` folder), so tests and CI can point
+/// `TRUTHKIT_DATA_DIR` at the shared copy and skip downloading.
+public struct DataLocation: Sendable, Equatable {
+    /// The folder holding one subfolder per data set.
+    public var directory: URL
+    /// What chose it: `TRUTHKIT_DATA_DIR`, `TRUTHKIT_HOME` or `default`.
+    public var chosenBy: String
+
+    public init(directory: URL, chosenBy: String) {
+        self.directory = directory
+        self.chosenBy = chosenBy
+    }
+
+    /// `$TRUTHKIT_DATA_DIR` if set, else `$TRUTHKIT_HOME/data`, else `~/.cache/truthkit/data`.
+    /// Relative paths are taken from the current directory; a leading `~/` means the home folder.
+    public static func resolve(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> DataLocation {
+        if let dir = environment["TRUTHKIT_DATA_DIR"], !dir.isEmpty {
+            return DataLocation(directory: url(dir), chosenBy: "TRUTHKIT_DATA_DIR")
+        }
+        if let home = environment["TRUTHKIT_HOME"], !home.isEmpty {
+            return DataLocation(directory: url(home).appendingPathComponent("data"), chosenBy: "TRUTHKIT_HOME")
+        }
+        let home = FileManager.default.homeDirectoryForCurrentUser
+        return DataLocation(directory: home.appendingPathComponent(".cache/truthkit/data"), chosenBy: "default")
+    }
+
+    private static func url(_ path: String) -> URL {
+        if path.hasPrefix("~/") {
+            return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(String(path.dropFirst(2)))
+        }
+        return URL(fileURLWithPath: path).standardizedFileURL
+    }
+}

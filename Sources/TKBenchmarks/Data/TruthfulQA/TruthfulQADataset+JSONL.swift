@@ -1,0 +1,62 @@
+import Foundation
+
+extension TruthfulQADataset {
+    /// Loads a multiple-choice JSONL file: one object per line with `question`, `mc1_targets`
+    /// and `mc2_targets` (each `{"choices": [...], "labels": [...]}`).
+    ///
+    /// Other keys are optional and used when present: `type`, `category`, `best_answer`,
+    /// `best_incorrect_answer`, `correct_answers`, `incorrect_answers`, `source`, `lang` (empty
+    /// strings count as absent). Empty and whitespace-only options are dropped (the multilingual
+    /// files have some); afterwards MC1 must have exactly one option labelled 1 and MC2 at least
+    /// one. Blank lines are skipped. Categories are not joined here; see `joiningCategories(from:)`.
+    ///
+    /// - Parameters:
+    ///   - path: The file.
+    ///   - language: The language of records without a `lang` key; nil means `en`.
+    /// - Throws: `DatasetError` naming the file, line and field: `malformedJSON` (a line that is
+    ///   not a JSON object), `missingField`, `invalidValue`, `lengthMismatch`, `noTrueLabel`,
+    ///   `multipleTrueLabels`, `emptyDataset`, `fileNotFound`, `unreadableFile`.
+    public static func loadMultipleChoiceJSONL(path: String, language: String? = nil) throws -> TruthfulQADataset {
+        let url = URL(fileURLWithPath: path)
+        let bytes = try DataFile.read(url)
+        var items: [TruthfulQAItem] = []
+        var dropped = 0
+        // A UTF-8 byte-order mark, as some Windows editors write, is not part of the first line.
+        var lineStart = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var lineNumber = 0
+        while lineStart < bytes.count {
+            lineNumber += 1
+            var lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let next = lineEnd + 1
+            if lineEnd > lineStart, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+            defer { lineStart = next }
+            if bytes[lineStart..<lineEnd].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(bytes, range: lineStart..<lineEnd)
+            } catch {
+                throw DatasetError(
+                    .malformedJSON, file: path, line: lineNumber,
+                    "this line is not JSON: \(error.message) at column \(error.offset - lineStart + 1). "
+                        + "Each line must hold one complete JSON object."
+                )
+            }
+            let reader = JSONRecordReader(record: value, file: path, line: lineNumber)
+            let (item, removed) = try reader.item(index: items.count, defaultLanguage: language ?? "en")
+            items.append(item)
+            dropped += removed
+        }
+        guard !items.isEmpty else {
+            throw DatasetError(.emptyDataset, file: path, "holds no records. Give one JSON object per line.")
+        }
+        let checksum = DataFile.sha256(bytes)
+        let pinned = DataCatalog.truthfulQA.file(withSHA256: checksum)
+        let languages = Set(items.map(\.language))
+        return TruthfulQADataset(
+            items: items, fileURL: url, checksum: checksum, format: .multipleChoiceJSONL,
+            version: pinned?.version, language: language ?? (languages.count == 1 ? languages.first! : "mul"),
+            droppedEmptyChoices: dropped
+        )
+    }
+}
