@@ -7,11 +7,17 @@ public struct ScoringRequest: Sendable, Codable, Equatable, Hashable {
     public var continuations: [String]
     /// Whether per-token detail is wanted in the result.
     public var wantsTokenDetail: Bool
+    /// A leading part of `context` that many requests share (a few-shot primer). Backends that
+    /// cache may keep it between requests; the native engine always computes it on its own, so a
+    /// result never depends on which request came before (a resumed run gives identical numbers).
+    public var sharedPrefix: String
 
-    public init(context: String, continuations: [String], wantsTokenDetail: Bool = false) {
+    public init(context: String, continuations: [String], wantsTokenDetail: Bool = false, sharedPrefix: String = "") {
+        precondition(context.hasPrefix(sharedPrefix), "the shared prefix must begin the context")
         self.context = context
         self.continuations = continuations
         self.wantsTokenDetail = wantsTokenDetail
+        self.sharedPrefix = sharedPrefix
     }
 }
 

@@ -5,6 +5,7 @@
 /// message names the offending value and what a well-formed input looks like, because the usual
 /// cause is a data file or an evaluator bug several layers away from the call that fails.
 public struct MetricsError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What kind of input problem it is, for callers that branch on it.
     public enum Code: String, Sendable, Equatable {
         /// Scores and labels do not describe a valid multiple-choice item.
         case invalidChoices
@@ -17,6 +18,7 @@ public struct MetricsError: Error, CustomStringConvertible, Sendable, Equatable 
     }
 
     public var code: Code
+    /// What failed, with the offending value and what a valid input looks like.
     public var message: String
 
     public init(_ code: Code, _ message: String) {

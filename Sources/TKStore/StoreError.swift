@@ -6,6 +6,7 @@ import Foundation
 /// `message` for the person at the terminal that names the database file or run and says what to
 /// do next, and the underlying SQLite error as `cause`.
 public struct StoreError: Error, CustomStringConvertible, Sendable {
+    /// What kind of failure it is, for callers that branch on it.
     public enum Code: String, Sendable, Equatable {
         /// The file exists but is not a readable SQLite database (or is damaged).
         case corruptDatabase
@@ -32,6 +33,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     }
 
     public var code: Code
+    /// What failed, naming the file or run, and what to do next.
     public var message: String
     /// The database file involved.
     public var path: String?

@@ -8,6 +8,7 @@ public struct StoredRun: Sendable, Equatable, Identifiable {
     public var key: RunKey
     /// `key.digest` as stored.
     public var keyDigest: String
+    /// Running (in progress or interrupted), finished, or failed.
     public var status: RunStatus
     /// How many items the task has.
     public var itemCount: Int
@@ -17,6 +18,7 @@ public struct StoredRun: Sendable, Equatable, Identifiable {
     public var summary: Data?
     /// Why the run failed, if it did.
     public var failure: String?
+    /// When the run was first opened.
     public var createdAt: Date
     /// When the last item, status change or summary was written.
     public var updatedAt: Date

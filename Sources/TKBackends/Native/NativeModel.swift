@@ -100,12 +100,23 @@ public actor NativeModel: LanguageModel {
         }
         shared = max(shared, 1)
         let prefix = Array(sequences[0][..<shared])
-        // Reuse the cache, but always recompute the last prefix token: its hidden state predicts
-        // each branch's first token.
-        let reused = min(session.reusablePrefix(of: prefix), shared - 1)
-        session.truncate(to: reused)
-        let prefixHidden = try session.forward(.sequence(Array(prefix[reused...]), startingAt: reused, outputs: .last), hooks: hooks)
-        computedTokens += shared - reused
+        // The request's shared prefix (the primer) is a checkpoint: kept in the cache between
+        // requests but always computed on its own, and nothing past it is reused, so the numbers
+        // of a request never depend on the request before it.
+        let checkpoint = min(shared - 1, TokenBoundary.firstContinuationToken(
+            tokens: prefix, contextBytes: request.sharedPrefix.utf8.count, textBytes: request.context.utf8.count,
+            tokenizer: tok, addedBOS: tok.addsBOS && tok.bosID != nil && prefix.first == tok.bosID))
+        if session.reusablePrefix(of: prefix) >= checkpoint && checkpoint > 0 {
+            session.truncate(to: checkpoint)
+        } else {
+            session.reset()
+            if checkpoint > 0 {
+                try session.forward(.sequence(Array(prefix[..<checkpoint]), startingAt: 0, outputs: .none), hooks: hooks)
+                computedTokens += checkpoint
+            }
+        }
+        let prefixHidden = try session.forward(.sequence(Array(prefix[checkpoint...]), startingAt: checkpoint, outputs: .last), hooks: hooks)
+        computedTokens += shared - checkpoint
         let firstPrediction = TokenScorer.scores(session: session, hidden: prefixHidden, targets: [sequences.map { $0[shared] }])
 
         var results = [ContinuationScore?](repeating: nil, count: sequences.count)

@@ -30,7 +30,8 @@ public struct MultipleChoiceEvaluator: Sendable {
             union.append(c)
         }
         let request = ScoringRequest(context: preset.context(question: item.question),
-                                     continuations: union.map { preset.continuation(choice: $0) })
+                                     continuations: union.map { preset.continuation(choice: $0) },
+                                     sharedPrefix: preset.header)
         guard let scores = try await model.score([request]).first, scores.count == union.count else {
             throw BenchmarkError("model returned the wrong number of scores for item \(item.index)")
         }

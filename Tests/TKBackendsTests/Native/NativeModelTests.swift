@@ -26,13 +26,33 @@ struct NativeModelTests {
         return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).items
     }
 
+    /// The few-shot primer: everything before the last question.
+    static func primer(of context: String) -> String {
+        String(context[..<context.range(of: "\n\nQ:", options: .backwards)!.lowerBound]) + "\n\n"
+    }
+
+    @Test func resultsDoNotDependOnWhatWasScoredBefore() async throws {
+        let items = try Self.referenceItems()
+        let model = try TransformerModel(path: TestEnvironment.modelPath)
+        let byQuestion = Dictionary(grouping: items, by: \.q_index).sorted { $0.key < $1.key }.map(\.value)
+        let requests = byQuestion.prefix(3).map { ScoringRequest(context: $0[0].context, continuations: $0.prefix(3).map(\.continuation),
+                                                                 sharedPrefix: Self.primer(of: $0[0].context)) }
+        // In order, after a warm cache, versus each alone in a fresh model (as after a resume).
+        let inOrder = try await NativeModel(model: model, threads: 2, fingerprint: "a").score(requests)
+        for (i, r) in requests.enumerated() {
+            let alone = try await NativeModel(model: model, threads: 2, fingerprint: "b").score([r])
+            #expect(alone[0].map(\.logprob) == inOrder[i].map(\.logprob), "request \(i) must be bit-identical")
+        }
+    }
+
     @Test func sharedPrefixScoresMatchReferenceAndFromScratch() async throws {
         let items = try Self.referenceItems()
         let model = try TransformerModel(path: TestEnvironment.modelPath)
         let native = NativeModel(model: model, threads: 2, fingerprint: "test")
         // Group the reference's continuations by question, as the MC task does.
         let questions = Dictionary(grouping: items, by: \.q_index).sorted { $0.key < $1.key }
-        let requests = questions.map { ScoringRequest(context: $0.value[0].context, continuations: $0.value.map(\.continuation), wantsTokenDetail: true) }
+        let requests = questions.map { ScoringRequest(context: $0.value[0].context, continuations: $0.value.map(\.continuation),
+                                                      wantsTokenDetail: true, sharedPrefix: Self.primer(of: $0.value[0].context)) }
         let scores = try await native.score(requests)
 
         let scratch = InferenceSession(model: model, threads: 2)
