@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "TKMetricsTests", dependencies: ["TKMetrics", "TKEvalCore"]),
         .testTarget(name: "TKStoreTests", dependencies: ["TKStore", "TKEvalCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TKBenchmarksTests", dependencies: [
-            "TKBenchmarks", "TKBackends",
+            "TKBenchmarks", "TKBackends", "TKEvalCore", "TKMetrics", "TKTesting",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
