@@ -49,6 +49,15 @@ void tk_add_inplace(float *dst, const float *src, int64_t count);
 /// Index of each row's largest value (lowest index on ties).
 void tk_argmax_rows(const float *x, int64_t n, int64_t cols, int32_t *out);
 
+/// A persistent pool of `threads` threads (the caller counts as one) for parallel kernels.
+typedef struct tk_pool tk_pool;
+typedef void (*tk_task_fn)(void *ctx, int32_t index);
+tk_pool *tk_pool_create(int32_t threads);
+void tk_pool_destroy(tk_pool *pool);
+/// Runs fn(ctx, i) for i in [0, count) across the pool and the caller; returns when all are done.
+/// Not reentrant: one region at a time per pool.
+void tk_pool_run(tk_pool *pool, int32_t count, tk_task_fn fn, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,5 @@
 import CTKBLAS
-import Dispatch
+import CTKKernels
 
 /// Thread count and reusable scratch for the kernels of one inference session.
 ///
@@ -24,14 +24,19 @@ public final class ComputeContext {
     var scratch: [UnsafeMutablePointer<Float>]
     var scratchCapacity: Int
 
+    /// Persistent workers; a fresh GCD dispatch per region cost more than a decode step's matmuls.
+    let pool: OpaquePointer
+
     public init(threads: Int) {
         self.threads = max(1, threads)
+        pool = tk_pool_create(Int32(max(1, threads)))
         openblas_set_num_threads(1)
         scratchCapacity = 1
         scratch = (0..<self.threads).map { _ in .allocate(capacity: 1) }
     }
 
     deinit {
+        tk_pool_destroy(pool)
         scratch.forEach { $0.deallocate() }
     }
 
@@ -49,8 +54,15 @@ public final class ComputeContext {
     func parallel(_ count: Int, _ body: @Sendable (Int) -> Void) {
         if count <= 1 {
             for i in 0..<count { body(i) }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+            return
+        }
+        withoutActuallyEscaping(body) { escapable in
+            let box = TaskBox(body: escapable)
+            withExtendedLifetime(box) {
+                tk_pool_run(pool, Int32(count), { ctx, index in
+                    Unmanaged<TaskBox>.fromOpaque(ctx!).takeUnretainedValue().body(Int(index))
+                }, Unmanaged.passUnretained(box).toOpaque())
+            }
         }
     }
 
@@ -63,6 +75,12 @@ public final class ComputeContext {
             return a < b ? a..<b : nil
         }
     }
+}
+
+/// Carries a Swift closure through the C pool's `void *` context.
+final class TaskBox {
+    let body: @Sendable (Int) -> Void
+    init(body: @escaping @Sendable (Int) -> Void) { self.body = body }
 }
 
 /// Raw pointers cross into concurrentPerform closures; this wrapper states that each worker writes
