@@ -139,3 +139,23 @@ void tk_argmax_rows(const float *x, int64_t n, int64_t cols, int32_t *out) {
         out[t] = (int32_t)best;
     }
 }
+
+void tk_attention_row(const float *q, const float *keys, const float *values, int64_t total, int64_t kv_ld,
+                      int64_t head_dim, float scale, float *scores, float *out) {
+    float maxv = -INFINITY;
+    for (int64_t s = 0; s < total; s++) {
+        const float *k = keys + s * kv_ld;
+        float d = 0.0f;
+        for (int64_t i = 0; i < head_dim; i++) d += q[i] * k[i];
+        scores[s] = d * scale;
+        if (scores[s] > maxv) maxv = scores[s];
+    }
+    const float sum = exp_shift_sum(scores, total, maxv);
+    const float inv = 1.0f / sum;
+    for (int64_t i = 0; i < head_dim; i++) out[i] = 0.0f;
+    for (int64_t s = 0; s < total; s++) {
+        const float p = scores[s] * inv;
+        const float *v = values + s * kv_ld;
+        for (int64_t i = 0; i < head_dim; i++) out[i] += p * v[i];
+    }
+}

@@ -49,6 +49,11 @@ void tk_add_inplace(float *dst, const float *src, int64_t count);
 /// Index of each row's largest value (lowest index on ties).
 void tk_argmax_rows(const float *x, int64_t n, int64_t cols, int32_t *out);
 
+/// Attention of one query row of one head against `total` cached keys/values (row stride kv_ld):
+/// scores (scratch of `total` floats) = softmax(scale · q·k), out = Σ scores · v. All keys visible.
+void tk_attention_row(const float *q, const float *keys, const float *values, int64_t total, int64_t kv_ld,
+                      int64_t head_dim, float scale, float *scores, float *out);
+
 /// A persistent pool of `threads` threads (the caller counts as one) for parallel kernels.
 typedef struct tk_pool tk_pool;
 typedef void (*tk_task_fn)(void *ctx, int32_t index);

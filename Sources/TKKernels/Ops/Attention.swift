@@ -27,13 +27,20 @@ extension ComputeContext {
         let qp = SendablePointer(pointer: q.storage), kp = SendablePointer(pointer: keys.storage)
         let vp = SendablePointer(pointer: values.storage), op = SendablePointer(pointer: out.storage)
         let qld = Int32(q.cols), kvld = Int32(keys.cols), old = Int32(out.cols)
-        let headRanges = Self.split(heads, parts: n * total >= 4096 ? threads : 1)
+        let headRanges = Self.split(heads, parts: threads)
         segment.withUnsafeBufferPointer { seg in
             let segp = SendablePointer(pointer: UnsafeMutablePointer(mutating: seg.baseAddress!))
             parallel(headRanges.count) { worker in
                 let s = scratch[worker].pointer
                 for h in headRanges[worker] {
                     let g = h / group
+                    if n == 1 {
+                        // One new token (decode) sees every cached position: plain dot products
+                        // beat two tiny sgemm calls per head.
+                        tk_attention_row(qp.pointer + h * headDim, kp.pointer + g * headDim, vp.pointer + g * headDim,
+                                         Int64(total), Int64(kvld), Int64(headDim), scale, s, op.pointer + h * headDim)
+                        continue
+                    }
                     for t0 in stride(from: 0, to: n, by: block) {
                         let rows = min(block, n - t0)
                         let visible = prefix + t0 + rows  // keys past the block's last row are never visible
