@@ -8,6 +8,10 @@ bash scripts/install-system-deps.sh
 swift build -c release
 .build/release/truthkit models pull smollm2-135m-instruct
 if [ -z "${TRUTHKIT_DATA_DIR:-}" ] && [ -d ../shared/data/truthfulqa ]; then
+  # A checkout beside ../shared uses that copy of the data.
   export TRUTHKIT_DATA_DIR="$(cd ../shared/data && pwd)"
+elif [ -z "${TRUTHKIT_DATA_DIR:-}" ]; then
+  # Otherwise fetch the official files (pinned URLs, SHA-256 checked) into $TRUTHKIT_HOME/data.
+  .build/release/truthkit data pull truthfulqa
 fi
 .build/release/truthkit eval --model smollm2-135m-instruct --task truthfulqa-mc --out runs/quickstart "$@"
