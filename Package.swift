@@ -39,7 +39,11 @@ let package = Package(
             "TKEvalCore", "TKEngine", "TKGGUF", "TKConsole",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "TKTesting", dependencies: ["TKGGUF", "TKEngine"]),
+        .target(name: "TKTesting", dependencies: [
+            "TKGGUF", "TKEngine",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Pure reductions of scores to numbers: MC1/MC2/MC3, calibration, bootstrap intervals.
         .target(name: "TKMetrics", dependencies: ["TKEvalCore"]),
         // Runs and item results in SQLite, so interrupted runs resume and repeated runs are free.
@@ -65,7 +69,6 @@ let package = Package(
             "TKBackends", "TKTesting", "TKConsole",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "TKMetricsTests", dependencies: ["TKMetrics", "TKEvalCore"]),
         .testTarget(name: "TKStoreTests", dependencies: ["TKStore", "TKEvalCore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -73,7 +76,6 @@ let package = Package(
             "TKBenchmarks", "TKBackends", "TKEvalCore", "TKMetrics", "TKTesting",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Logging
+import TKTesting
 
 /// A real HTTP/1.1 server (Hummingbird on 127.0.0.1, a free port) serving in-memory files at
 /// their paths, for `data pull` tests. Modelled on TKBackendsTests' `TestFileServer`, cut down to
@@ -45,38 +45,8 @@ struct DataTestServer: Sendable {
             await log.record(path, 200)
             return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: file)))
         }
-        var logger = Logger(label: "DataTestServer")
-        logger.logLevel = .critical
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger
-        )
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try? await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                group.cancelAll()
-                throw DataTestServerError.didNotStart
-            }
-            let server = DataTestServer(baseURL: URL(string: "http://127.0.0.1:\(port)")!, log: log)
-            do {
-                let value = try await body(server)
-                group.cancelAll()
-                return value
-            } catch {
-                group.cancelAll()
-                throw error
-            }
+        return try await LoopbackHTTPServer.run(router: router, label: "DataTestServer") { baseURL in
+            try await body(DataTestServer(baseURL: baseURL, log: log))
         }
     }
-}
-
-enum DataTestServerError: Error {
-    case didNotStart
 }

@@ -1,36 +1,24 @@
 import Foundation
 import Testing
 import TKGGUF
+import TKTesting
 @testable import TKTokenizer
 
 /// Where the tests find the real model, the shared reference data and the committed fixtures.
 ///
-/// The model path comes from `TRUTHKIT_MODEL` (default: the `truthkit models pull` cache), the
-/// shared directory from `TRUTHKIT_SHARED_DIR` (default: `../shared` next to the package root).
+/// Paths come from `TestEnvironment` (TKTesting), shared by every test target.
 enum TestResources {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = TestEnvironment.packageRoot
 
     static let fixtures = packageRoot.appendingPathComponent("Tests/TKTokenizerTests/Fixtures")
 
-    static var sharedDirectory: URL {
-        if let dir = ProcessInfo.processInfo.environment["TRUTHKIT_SHARED_DIR"], !dir.isEmpty {
-            return URL(fileURLWithPath: dir)
-        }
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
-    }
+    static var sharedDirectory: URL { TestEnvironment.sharedDirectory }
 
-    static var modelPath: String {
-        if let path = ProcessInfo.processInfo.environment["TRUTHKIT_MODEL"], !path.isEmpty { return path }
-        return FileManager.default.homeDirectoryForCurrentUser
-            .appendingPathComponent(".cache/truthkit/models/SmolLM2-135M-Instruct.Q4_1.gguf").path
-    }
+    static var modelPath: String { TestEnvironment.modelPath }
 
-    static var modelAvailable: Bool { FileManager.default.fileExists(atPath: modelPath) }
+    static var modelAvailable: Bool { TestEnvironment.modelAvailable }
 
-    static var modelMissingMessage: Comment {
-        "SmolLM2-135M-Instruct not found at \(modelPath); `truthkit models pull smollm2-135m-instruct` fetches it (or set TRUTHKIT_MODEL)"
-    }
+    static var modelMissingMessage: Comment { Comment(rawValue: TestEnvironment.missingModelMessage) }
 
     static var sharedAvailable: Bool {
         FileManager.default.fileExists(atPath: sharedDirectory.appendingPathComponent("reference").path)

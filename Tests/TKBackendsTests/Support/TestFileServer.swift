@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Logging
+import TKTesting
 
 /// How the test server answers one request. Requests take behaviours from a queue in order;
 /// once it is empty every request gets `.serve`.
@@ -70,34 +70,8 @@ struct TestFileServer: Sendable {
         router.get("**") { request, _ -> Response in
             try await respond(to: request, files: files, script: script)
         }
-        var logger = Logger(label: "TestFileServer")
-        logger.logLevel = .critical
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger
-        )
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try? await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                group.cancelAll()
-                throw TestServerError.didNotStart
-            }
-            let server = TestFileServer(baseURL: URL(string: "http://127.0.0.1:\(port)")!, script: script)
-            do {
-                let value = try await body(server)
-                group.cancelAll()
-                return value
-            } catch {
-                group.cancelAll()
-                throw error
-            }
+        return try await LoopbackHTTPServer.run(router: router, label: "TestFileServer") { baseURL in
+            try await body(TestFileServer(baseURL: baseURL, script: script))
         }
     }
 
@@ -161,6 +135,5 @@ struct TestFileServer: Sendable {
 }
 
 enum TestServerError: Error {
-    case didNotStart
     case droppedOnPurpose
 }
