@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // The run store: SQLite through GRDB (system libsqlite3; apt: libsqlite3-dev).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The OpenAI-compatible client backend: non-blocking HTTP with connection pooling and timeouts.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // System OpenBLAS through a module map (apt: libopenblas-dev).
@@ -38,6 +40,19 @@ let package = Package(
         .target(name: "TKBackends", dependencies: [
             "TKEvalCore", "TKEngine", "TKGGUF", "TKConsole",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        // Chat templates from GGUF metadata: the Jinja subset that model templates use.
+        .target(name: "TKChatTemplate"),
+        // `truthkit serve`: the native engine behind an OpenAI-compatible HTTP API (Hummingbird).
+        .target(name: "TKServer", dependencies: [
+            "TKEngine", "TKTokenizer", "TKChatTemplate", "TKBackends", "TKEvalCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Truthfulness interventions on the engine's hooks: DoLa, contrastive decoding, ITI, steering.
+        .target(name: "TKInterventions", dependencies: [
+            "TKEngine", "TKKernels", "TKTokenizer", "TKEvalCore", "TKBackends", "TKBenchmarks", "TKMetrics",
         ]),
         .target(name: "TKTesting", dependencies: [
             "TKGGUF", "TKEngine",
@@ -59,6 +74,7 @@ let package = Package(
         ]),
         .executableTarget(name: "truthkit", dependencies: [
             "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends", "TKBenchmarks", "TKConsole", "TKMetrics", "TKStore",
+            "TKChatTemplate", "TKServer", "TKInterventions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TKGGUFTests", dependencies: ["TKGGUF", "TKTesting"]),
@@ -70,7 +86,16 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
-        .testTarget(name: "TKMetricsTests", dependencies: ["TKMetrics", "TKEvalCore"]),
+        .testTarget(name: "TKMetricsTests", dependencies: ["TKMetrics", "TKEvalCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "TKChatTemplateTests", dependencies: ["TKChatTemplate", "TKGGUF", "TKTesting"], exclude: ["Fixtures"]),
+        .testTarget(name: "TKServerTests", dependencies: [
+            "TKServer", "TKBackends", "TKEngine", "TKEvalCore", "TKTesting", "TKBenchmarks",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .testTarget(name: "TKInterventionsTests", dependencies: [
+            "TKInterventions", "TKEngine", "TKKernels", "TKBackends", "TKEvalCore", "TKBenchmarks", "TKTesting",
+        ]),
         .testTarget(name: "TKStoreTests", dependencies: ["TKStore", "TKEvalCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TKBenchmarksTests", dependencies: [
             "TKBenchmarks", "TKBackends", "TKEvalCore", "TKMetrics", "TKTesting",

@@ -1,0 +1,2 @@
+// TKChatTemplate: see the module map in README.md.
+enum TKChatTemplateModule {}

@@ -1,0 +1,2 @@
+// TKInterventions: see the module map in README.md.
+enum TKInterventionsModule {}

@@ -1,0 +1,2 @@
+// TKServer: see the module map in README.md.
+enum TKServerModule {}

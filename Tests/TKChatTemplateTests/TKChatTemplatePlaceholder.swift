@@ -1,0 +1,6 @@
+import Testing
+@testable import TKChatTemplate
+
+@Test func TKChatTemplateModuleBuilds() {
+    #expect(String(describing: TKChatTemplateModule.self) == "TKChatTemplateModule")
+}

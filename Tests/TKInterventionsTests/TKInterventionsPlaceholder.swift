@@ -1,0 +1,6 @@
+import Testing
+@testable import TKInterventions
+
+@Test func TKInterventionsModuleBuilds() {
+    #expect(String(describing: TKInterventionsModule.self) == "TKInterventionsModule")
+}
