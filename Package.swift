@@ -38,7 +38,7 @@ let package = Package(
         // Terminal output shared by commands: progress bars (rate, ETA) on stderr, tables.
         .target(name: "TKConsole"),
         .target(name: "TKBackends", dependencies: [
-            "TKEvalCore", "TKEngine", "TKGGUF", "TKConsole",
+            "TKEvalCore", "TKEngine", "TKGGUF", "TKConsole", "TKInterventions",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
@@ -51,9 +51,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Truthfulness interventions on the engine's hooks: DoLa, contrastive decoding, ITI, steering.
-        .target(name: "TKInterventions", dependencies: [
-            "TKEngine", "TKKernels", "TKTokenizer", "TKEvalCore", "TKBackends", "TKBenchmarks", "TKMetrics",
-        ]),
+        .target(name: "TKInterventions", dependencies: ["TKEngine", "TKKernels", "TKTokenizer"]),
+        // LLM-as-judge for truthfulness and informativeness; sees only `LanguageModel`.
+        .target(name: "TKJudges", dependencies: ["TKEvalCore", "TKMetrics"]),
         .target(name: "TKTesting", dependencies: [
             "TKGGUF", "TKEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -74,7 +74,7 @@ let package = Package(
         ]),
         .executableTarget(name: "truthkit", dependencies: [
             "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends", "TKBenchmarks", "TKConsole", "TKMetrics", "TKStore",
-            "TKChatTemplate", "TKServer", "TKInterventions",
+            "TKChatTemplate", "TKServer", "TKInterventions", "TKJudges",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TKGGUFTests", dependencies: ["TKGGUF", "TKTesting"]),
@@ -96,6 +96,7 @@ let package = Package(
         .testTarget(name: "TKInterventionsTests", dependencies: [
             "TKInterventions", "TKEngine", "TKKernels", "TKBackends", "TKEvalCore", "TKBenchmarks", "TKTesting",
         ]),
+        .testTarget(name: "TKJudgesTests", dependencies: ["TKJudges", "TKEvalCore", "TKMetrics"], exclude: ["Fixtures"]),
         .testTarget(name: "TKStoreTests", dependencies: ["TKStore", "TKEvalCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TKBenchmarksTests", dependencies: [
             "TKBenchmarks", "TKBackends", "TKEvalCore", "TKMetrics", "TKTesting",

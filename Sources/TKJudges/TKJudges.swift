@@ -1,0 +1,2 @@
+// TKJudges: see the module map in README.md.
+enum TKJudgesModule {}

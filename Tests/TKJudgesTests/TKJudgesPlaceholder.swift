@@ -1,0 +1,6 @@
+import Testing
+@testable import TKJudges
+
+@Test func TKJudgesModuleBuilds() {
+    #expect(String(describing: TKJudgesModule.self) == "TKJudgesModule")
+}
