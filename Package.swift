@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "TKChatTemplate"),
         // `truthkit serve`: the native engine behind an OpenAI-compatible HTTP API (Hummingbird).
         .target(name: "TKServer", dependencies: [
-            "TKEngine", "TKTokenizer", "TKChatTemplate", "TKBackends", "TKEvalCore",
+            "TKEngine", "TKKernels", "TKTokenizer", "TKChatTemplate", "TKBackends", "TKEvalCore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -76,6 +76,8 @@ let package = Package(
             "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends", "TKBenchmarks", "TKConsole", "TKMetrics", "TKStore",
             "TKChatTemplate", "TKServer", "TKInterventions", "TKJudges",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "TKGGUFTests", dependencies: ["TKGGUF", "TKTesting"]),
         .testTarget(name: "TKKernelsTests", dependencies: ["TKKernels", "TKTesting"], exclude: ["Fixtures"]),
@@ -99,7 +101,7 @@ let package = Package(
         .testTarget(name: "TKJudgesTests", dependencies: ["TKJudges", "TKEvalCore", "TKMetrics"], exclude: ["Fixtures"]),
         .testTarget(name: "TKStoreTests", dependencies: ["TKStore", "TKEvalCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TKBenchmarksTests", dependencies: [
-            "TKBenchmarks", "TKBackends", "TKEvalCore", "TKMetrics", "TKTesting",
+            "TKBenchmarks", "TKBackends", "TKEvalCore", "TKMetrics", "TKTesting", "TKJudges",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),

@@ -13,4 +13,9 @@ public enum MetricName {
     public static let binary = "binary"
     /// Fraction of items where the binary pair tied.
     public static let binaryTies = "binary_ties"
+    /// Lettered-choice MC1 (options shown as A/B/C…, the answer letter parsed from generated text):
+    /// a different metric from `mc1`, for models without log-probabilities.
+    public static let letteredMC1 = "lettered_mc1"
+    /// Fraction of lettered-mode answers with no parseable letter (counted wrong in `lettered_mc1`).
+    public static let letteredUnparsed = "lettered_unparsed"
 }

@@ -1,5 +1,4 @@
 import Foundation
-import TKBenchmarks
 import TKConsole
 import TKEvalCore
 import TKMetrics
@@ -20,12 +19,14 @@ struct EvalReport: Encodable {
     var summary: MetricsSummary
     var run_id: Int64
     var tokens: Tokens
+    /// The metrics the terminal table shows, in order (the first is the headline).
+    var headline: [String]
+    /// Extra top-level fields a task adds (e.g. judge counts).
+    var extra: [String: Double] = [:]
 
     enum CodingKeys: String, CodingKey {
-        case task, model, settings, metrics, by_category, by_type, items, run_id, tokens, intervals
+        case task, model, settings, metrics, by_category, by_type, items, run_id, tokens, intervals, headline, extra
     }
-
-    static let headline = [MetricName.mc1, MetricName.mc2, MetricName.mc3]
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -39,9 +40,12 @@ struct EvalReport: Encodable {
         try c.encode(summary.itemCount, forKey: .items)
         try c.encode(run_id, forKey: .run_id)
         try c.encode(tokens, forKey: .tokens)
+        try c.encode(headline, forKey: .headline)
+        if !extra.isEmpty { try c.encode(extra, forKey: .extra) }
     }
 
-    func write(results: [MultipleChoiceItemResult], to directory: String, encoder: JSONEncoder) throws {
+    /// Writes `items.jsonl` (one stored item result per line) and `results.json` into `directory`.
+    func write<R: Encodable>(results: [R], to directory: String, encoder: JSONEncoder) throws {
         let dir = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var lines = Data()
@@ -49,10 +53,21 @@ struct EvalReport: Encodable {
             lines.append(try encoder.encode(r))
             lines.append(0x0A)
         }
-        try lines.write(to: dir.appendingPathComponent("items.jsonl"))
+        try lines.write(to: dir.appendingPathComponent("items.jsonl"), options: .atomic)
         let pretty = JSONEncoder()
         pretty.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try pretty.encode(self).write(to: dir.appendingPathComponent("results.json"))
+        try pretty.encode(self).write(to: dir.appendingPathComponent("results.json"), options: .atomic)
+    }
+
+    /// Display name of a metric in the table header.
+    static func label(_ metric: String) -> String {
+        switch metric {
+        case MetricName.mc1: "MC1"
+        case MetricName.mc2: "MC2"
+        case MetricName.mc3: "MC3"
+        case MetricName.binary: "binary"
+        default: metric
+        }
     }
 
     func table() -> String {
@@ -60,19 +75,26 @@ struct EvalReport: Encodable {
             guard let e else { return "-" }
             return String(format: "%.1f%% [%.1f, %.1f]", e.mean * 100, e.lower * 100, e.upper * 100)
         }
-        var t = TextTable(columns: [.init("group"), .init("n", alignment: .right), .init("MC1"), .init("MC2"), .init("MC3")])
-        t.addRow(["overall", String(summary.itemCount)] + Self.headline.map { pct(summary.metrics[$0]) })
+        let shown = headline.filter { summary.metrics[$0] != nil }
+        var t = TextTable(columns: [.init("group"), .init("n", alignment: .right)] + shown.map { .init(Self.label($0)) })
+        let countMetric = shown.first ?? MetricName.mc2
+        t.addRow(["overall", String(summary.itemCount)] + shown.map { pct(summary.metrics[$0]) })
         for (type, m) in summary.byType.sorted(by: { $0.key < $1.key }) {
-            t.addRow([type, String(m[MetricName.mc2]?.count ?? 0)] + Self.headline.map { pct(m[$0]) })
+            t.addRow([type, String(m[countMetric]?.count ?? 0)] + shown.map { pct(m[$0]) })
         }
         for (category, m) in summary.byCategory.sorted(by: { $0.key < $1.key }) {
-            t.addRow(["  " + category, String(m[MetricName.mc2]?.count ?? 0)] + Self.headline.map { pct(m[$0]) })
+            t.addRow(["  " + category, String(m[countMetric]?.count ?? 0)] + shown.map { pct(m[$0]) })
         }
-        let ties = summary.metrics[MetricName.mc1Ties].map { String(format: "%.1f%%", $0.mean * 100) } ?? "-"
-        let saving = tokens.computed > 0 ? String(format: "%.1f×", Double(tokens.from_scratch) / Double(tokens.computed)) : "-"
-        return t.render() + "\n" + """
-        model \(model.name) (\(model.fingerprint.prefix(19))…), run \(run_id); MC1 ties: \(ties)
-        tokens computed \(tokens.computed) vs \(tokens.from_scratch) from scratch (\(saving) fewer), \(tokens.items_scored) items scored in \(String(format: "%.1f", tokens.seconds)) s
-        """
+        var lines = [t.render(), "model \(model.name) (\(model.fingerprint.prefix(19))…), run \(run_id)"]
+        if let ties = summary.metrics[MetricName.mc1Ties] {
+            lines[1] += String(format: "; MC1 ties: %.1f%%", ties.mean * 100)
+        }
+        if tokens.computed > 0 {
+            let saving = tokens.from_scratch > 0 ? String(format: " (%.1f× fewer)", Double(tokens.from_scratch) / Double(tokens.computed)) : ""
+            lines.append("tokens computed \(tokens.computed) vs \(tokens.from_scratch) from scratch\(saving)")
+        }
+        lines.append("\(tokens.items_scored) items scored in \(String(format: "%.1f", tokens.seconds)) s")
+        for (k, v) in extra.sorted(by: { $0.key < $1.key }) { lines.append("\(k): \(v)") }
+        return lines.joined(separator: "\n")
     }
 }

@@ -15,6 +15,7 @@ struct TruthKitCommand: AsyncParsableCommand {
             EvalCommand.self,
             DataCommand.self,
             RunsCommand.self,
+            ServeCommand.self,
         ]
     )
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TKEngine
 import TKEvalCore
+import TKInterventions
 import TKKernels
 import TKTokenizer
 
@@ -9,34 +10,104 @@ import TKTokenizer
 /// Scoring: the continuations of a request are tokenized with their context, the longest common
 /// token prefix is run once (reusing whatever prefix is still cached from the previous request —
 /// the few-shot primer is computed once per run), and all continuations are scored from that state
-/// in one branch batch. The cache is then cut back to the shared prefix.
+/// in one branch batch. The cache is then cut back to the shared prefix (see `PrefixScorer`).
+///
+/// Interventions: activation methods (ITI, steering) act through hooks on every forward pass.
+/// Decoding methods change the scores themselves: DoLa contrasts the final layer with a premature
+/// one (its candidate layers' residuals are recorded during the same branch batches), the
+/// contrastive family subtracts amateurs' log-probabilities (each amateur runs the same
+/// shared-prefix scheme on its own session). Generation uses the intervention's
+/// `LogitsProcessor`. The intervention is part of `identity` (fingerprint and details).
 ///
 /// One `InferenceSession` serves requests one at a time (an actor serialises them); run several
 /// `NativeModel`s for parallel sequences.
 public actor NativeModel: LanguageModel {
     public nonisolated let identity: ModelIdentity
     public nonisolated let model: TransformerModel
+    /// The intervention applied to every request, if any.
+    public nonisolated let intervention: (any Intervention)?
     let session: InferenceSession
+    let scorer: PrefixScorer
     /// Hooks applied to every forward pass (interventions).
-    var hooks: Hooks
+    var hooks: Hooks { scorer.hooks }
+    let rule: DecodingRule
 
-    /// Tokens actually run through the model, and what scoring every continuation from scratch
-    /// (context + continuation each time) would have run.
-    public private(set) var computedTokens = 0
-    public private(set) var fromScratchTokens = 0
+    /// How the scores of a request are computed.
+    enum DecodingRule {
+        case plain
+        case dola(DoLa, candidates: [Int])
+        case contrastive(ContrastiveDecoding, amateurs: [PrefixScorer])
+    }
+
+    /// Tokens actually run through the model (amateurs included), and what scoring every
+    /// continuation from scratch (context + continuation each time) would have run.
+    public var computedTokens: Int { scorer.computedTokens + amateurScorers.reduce(0) { $0 + $1.computedTokens } }
+    public var fromScratchTokens: Int { scorer.fromScratchTokens }
+
+    /// How often each DoLa candidate layer was chosen as the premature layer while scoring.
+    public private(set) var prematureLayerCounts: [Int: Int] = [:]
 
     /// Largest number of branch rows run in one forward pass (bounds scratch memory).
-    public var maxBranchRows = 1024
+    public var maxBranchRows: Int {
+        get { scorer.maxBranchRows }
+        set { scorer.maxBranchRows = newValue; for a in amateurScorers { a.maxBranchRows = newValue } }
+    }
+
+    var amateurScorers: [PrefixScorer] {
+        if case .contrastive(_, let a) = rule { return a }
+        return []
+    }
 
     public init(model: TransformerModel, threads: Int = 2, fingerprint: String, hooks: Hooks = Hooks()) {
         self.model = model
         session = InferenceSession(model: model, threads: threads)
-        self.hooks = hooks
+        scorer = PrefixScorer(session: session, hooks: hooks)
+        intervention = nil
+        rule = .plain
+        identity = Self.identity(model: model, fingerprint: fingerprint, intervention: nil)
+    }
+
+    /// A model with `intervention` applied; it is checked against the model (layers, amateur
+    /// vocabularies, ranges) here, before anything is scored.
+    public init(model: TransformerModel, threads: Int = 2, fingerprint: String, intervention: (any Intervention)?) throws {
+        self.model = model
+        session = InferenceSession(model: model, threads: threads)
+        self.intervention = intervention
+        var hooks = Hooks()
+        var rule = DecodingRule.plain
+        if let intervention {
+            try intervention.validate(for: model)
+            hooks = try intervention.hooks(for: model)
+            try hooks.validate(for: model.config)
+            switch intervention {
+            case let dola as DoLa:
+                rule = .dola(dola, candidates: try dola.candidateLayers(for: model))
+            case let cd as ContrastiveDecoding:
+                rule = .contrastive(cd, amateurs: cd.amateurs.map {
+                    PrefixScorer(session: InferenceSession(model: $0.model(expert: model), threads: threads), hooks: Hooks())
+                })
+            default:
+                break
+            }
+        }
+        scorer = PrefixScorer(session: session, hooks: hooks)
+        self.rule = rule
+        identity = Self.identity(model: model, fingerprint: fingerprint, intervention: intervention)
+    }
+
+    static func identity(model: TransformerModel, fingerprint: String, intervention: (any Intervention)?) -> ModelIdentity {
         let name = model.gguf["general.name"]?.stringValue ?? URL(fileURLWithPath: model.path).lastPathComponent
-        identity = ModelIdentity(name: name, backend: "native", fingerprint: fingerprint, details: [
+        var details = [
             "path": model.path, "architecture": model.config.architecture,
             "file": URL(fileURLWithPath: model.path).lastPathComponent,
-        ])
+        ]
+        var print = fingerprint
+        if let intervention {
+            print += "+" + intervention.summary
+            details["intervention"] = intervention.name
+            for (k, v) in intervention.settings { details["intervention." + k] = v }
+        }
+        return ModelIdentity(name: name, backend: "native", fingerprint: print, details: details)
     }
 
     /// Loads `path` and fingerprints it by the SHA-256 of the file.
@@ -46,9 +117,26 @@ public actor NativeModel: LanguageModel {
         return NativeModel(model: model, threads: threads, fingerprint: "sha256:" + sha)
     }
 
+    /// Loads `path` with an intervention built for it (`make` gets the loaded model).
+    public static func load(path: String, threads: Int = 2,
+                            intervention make: (TransformerModel) throws -> (any Intervention)?) throws -> NativeModel {
+        let model = try TransformerModel(path: path)
+        let intervention = try make(model)
+        let sha = try FileDigest.sha256(of: URL(fileURLWithPath: path)).hex
+        return try NativeModel(model: model, threads: threads, fingerprint: "sha256:" + sha, intervention: intervention)
+    }
+
+    /// Loads `path` with the intervention `spec` describes (`dola:layers=high`, `cd:amateur=PATH`, …;
+    /// see `InterventionLoader`). Bad specs fail here, before any scoring.
+    public static func load(path: String, threads: Int = 2, intervention spec: InterventionSpec?) throws -> NativeModel {
+        guard let spec else { return try load(path: path, threads: threads) }
+        return try load(path: path, threads: threads) { try InterventionLoader.make(spec, for: $0) }
+    }
+
     public func resetCounters() {
-        computedTokens = 0
-        fromScratchTokens = 0
+        scorer.computedTokens = 0
+        scorer.fromScratchTokens = 0
+        for a in amateurScorers { a.computedTokens = 0; a.fromScratchTokens = 0 }
     }
 
     // MARK: Scoring
@@ -65,107 +153,80 @@ public actor NativeModel: LanguageModel {
 
     func score(_ request: ScoringRequest) throws -> [ContinuationScore] {
         guard !request.continuations.isEmpty else { return [] }
-        let tok = model.tokenizer
-        let contextBytes = request.context.utf8.count
-        var sequences: [[Int32]] = []
-        var starts: [Int] = []
-        for c in request.continuations {
-            guard !c.isEmpty else {
-                throw EngineError(.invalidRequest, "an empty continuation has no tokens to score; every choice needs text")
+        let plan = try scorer.plan(context: request.context, continuations: request.continuations, sharedPrefix: request.sharedPrefix)
+        // Per continuation, per token: (score, was it the rule's greedy choice).
+        let perToken: [[(Double, Bool)]]
+        switch rule {
+        case .plain:
+            let rows = try scorer.run(plan) { hidden, _, targets in
+                TokenScorer.scores(session: session, hidden: hidden, targets: targets)
             }
-            let text = request.context + c
-            var ids = tok.encode(text, addSpecial: true)
-            var addedBOS = tok.addsBOS && tok.bosID != nil && ids.first == tok.bosID
-            if ids.isEmpty || (addedBOS && ids.count == 1) { throw EngineError(.invalidRequest, "continuation tokenizes to nothing") }
-            // With no BOS and an empty context, the first token has nothing to be predicted from:
-            // score it after the BOS/EOS token, as lm-evaluation-harness does.
-            if request.context.isEmpty && !addedBOS, let bos = tok.bosID ?? tok.eosID {
-                ids.insert(bos, at: 0)
-                addedBOS = true
+            perToken = zip(plan.sequences.indices, rows).map { i, predictors in
+                zip(plan.continuation(i), predictors).map { t, p in (p.logProbability(of: t), p.argmax == t) }
             }
-            var start = TokenBoundary.firstContinuationToken(tokens: ids, contextBytes: contextBytes, textBytes: text.utf8.count,
-                                                             tokenizer: tok, addedBOS: addedBOS)
-            start = max(start, 1)  // token 0 has no prediction; it is always context
-            guard start < ids.count else { throw EngineError(.invalidRequest, "continuation \(c.debugDescription) produced no tokens of its own") }
-            sequences.append(ids)
-            starts.append(start)
-            fromScratchTokens += ids.count
-        }
-        // Shared prefix: common to all sequences and entirely context.
-        var shared = starts.min()!
-        for s in sequences.dropFirst() {
-            var i = 0
-            while i < shared, s[i] == sequences[0][i] { i += 1 }
-            shared = i
-        }
-        shared = max(shared, 1)
-        let prefix = Array(sequences[0][..<shared])
-        // The request's shared prefix (the primer) is a checkpoint: kept in the cache between
-        // requests but always computed on its own, and nothing past it is reused, so the numbers
-        // of a request never depend on the request before it.
-        let checkpoint = min(shared - 1, TokenBoundary.firstContinuationToken(
-            tokens: prefix, contextBytes: request.sharedPrefix.utf8.count, textBytes: request.context.utf8.count,
-            tokenizer: tok, addedBOS: tok.addsBOS && tok.bosID != nil && prefix.first == tok.bosID))
-        if session.reusablePrefix(of: prefix) >= checkpoint && checkpoint > 0 {
-            session.truncate(to: checkpoint)
-        } else {
-            session.reset()
-            if checkpoint > 0 {
-                try session.forward(.sequence(Array(prefix[..<checkpoint]), startingAt: 0, outputs: .none), hooks: hooks)
-                computedTokens += checkpoint
+        case .dola(let dola, let candidates):
+            let points = candidates.compactMap { DoLa.hookPoint(forLayer: $0, layers: model.config.layers) }
+            var chosen = prematureLayerCounts
+            let rows = try scorer.run(plan, recording: points) { hidden, recorded, targets in
+                try TokenScorer.dolaScores(session: session, hidden: hidden, recorded: recorded, targets: targets,
+                                           dola: dola, candidates: candidates, chosen: &chosen)
             }
+            prematureLayerCounts = chosen
+            perToken = zip(plan.sequences.indices, rows).map { i, predictors in
+                zip(plan.continuation(i), predictors).map { t, p in (p.logProbability(of: t), p.argmax == t) }
+            }
+        case .contrastive(let cd, let amateurs):
+            perToken = try contrastiveScores(request, plan: plan, decoding: cd, amateurs: amateurs)
         }
-        let prefixHidden = try session.forward(.sequence(Array(prefix[checkpoint...]), startingAt: checkpoint, outputs: .last), hooks: hooks)
-        computedTokens += shared - checkpoint
-        let firstPrediction = TokenScorer.scores(session: session, hidden: prefixHidden, targets: [sequences.map { $0[shared] }])
+        return perToken.enumerated().map { i, tokens in
+            let lps = tokens.map(\.0)
+            return ContinuationScore(logprob: lps.reduce(0, +), tokenCount: lps.count, isGreedy: tokens.allSatisfy(\.1),
+                                     tokenLogprobs: request.wantsTokenDetail ? lps : nil,
+                                     byteCount: request.continuations[i].utf8.count)
+        }
+    }
 
-        var results = [ContinuationScore?](repeating: nil, count: sequences.count)
-        // Branch batches, bounded in rows.
-        var index = 0
-        while index < sequences.count {
-            var group: [Int] = []
-            var rows = 0
-            while index < sequences.count, group.isEmpty || rows + sequences[index].count - shared <= maxBranchRows {
-                group.append(index)
-                rows += sequences[index].count - shared
-                index += 1
-            }
-            let branches = group.map { Array(sequences[$0][shared...]) }
-            let (batch, ranges) = Batch.branches(branches, startingAt: shared)
-            let hidden = try session.forward(batch, hooks: hooks)
-            computedTokens += batch.tokens.count
-            // Row j of a branch predicts the branch's token j + 1; its last row predicts nothing.
-            var targets: [[Int32]] = []
-            for b in branches { targets += b.dropFirst().map { [$0] } + [[]] }
-            let rowScores = TokenScorer.scores(session: session, hidden: hidden, targets: targets)
-            for (g, i) in group.enumerated() {
-                let seq = sequences[i]
-                var lps: [Double] = []
-                var greedy = true
-                // Token at sequence position p (p ≥ shared) is predicted by the row before it.
-                for p in starts[i]..<seq.count {
-                    let predictor = p - 1 < shared ? firstPrediction[0] : rowScores[ranges[g].lowerBound + (p - 1 - shared)]
-                    lps.append(predictor.logProbability(of: seq[p]))
-                    greedy = greedy && predictor.argmax == seq[p]
-                }
-                results[i] = ContinuationScore(logprob: lps.reduce(0, +), tokenCount: lps.count, isGreedy: greedy,
-                                               tokenLogprobs: request.wantsTokenDetail ? lps : nil,
-                                               byteCount: request.continuations[i].utf8.count)
-            }
-            session.truncate(to: shared)
+    /// Expert rows and each amateur's rows for the same continuation tokens, combined.
+    func contrastiveScores(_ request: ScoringRequest, plan: PrefixScorer.Plan, decoding cd: ContrastiveDecoding,
+                           amateurs: [PrefixScorer]) throws -> [[(Double, Bool)]] {
+        let expertRows = try scorer.run(plan) { hidden, _, targets in
+            TokenScorer.logProbRows(session: session, hidden: hidden, targets: targets)
         }
-        return results.map { $0! }
+        var amateurRows: [[[[Float]]]] = []  // [amateur][continuation][token] → row
+        for (k, a) in cd.amateurs.enumerated() {
+            let context = a.context(for: request.context)
+            let rewrittenShared = a.context(for: request.sharedPrefix)
+            let shared = context.hasPrefix(rewrittenShared) ? rewrittenShared : ""
+            let amateurPlan = try amateurs[k].plan(context: context, continuations: request.continuations, sharedPrefix: shared)
+            for i in plan.sequences.indices where Array(amateurPlan.continuation(i)) != Array(plan.continuation(i)) {
+                throw InterventionError(.tokenMismatch, "\(cd.name): the amateur \(a.label) splits continuation \(request.continuations[i].debugDescription) into tokens \(Array(amateurPlan.continuation(i))) but the expert into \(Array(plan.continuation(i))); the contexts must end the same way (rewrite only the beginning of the prompt)")
+            }
+            let session = amateurs[k].session
+            amateurRows.append(try amateurs[k].run(amateurPlan) { hidden, _, targets in
+                TokenScorer.logProbRows(session: session, hidden: hidden, targets: targets)
+            })
+        }
+        return plan.sequences.indices.map { i in
+            zip(plan.continuation(i), expertRows[i]).enumerated().map { j, pair in
+                let (t, expert) = pair
+                let others = amateurRows.map { $0[i][j] }
+                let score = cd.combine(expert: expert, amateurs: others)[Int(t)]
+                let greedy = NextTokenMath.argmax(cd.filteredCombine(expert: expert, amateurs: others)) == Int(t)
+                return (score, greedy)
+            }
+        }
     }
 
     // MARK: Generation
 
     public func generate(_ request: TextGenerationRequest) async throws -> TextGeneration {
         let ids = model.tokenizer.encode(request.prompt, addSpecial: true)
+        let processor = try intervention?.makeProcessor(model: model, session: session, promptText: request.prompt, promptTokens: ids)
         let result = try session.generate(GenerationRequest(
             prompt: ids, maxTokens: request.maxTokens,
             sampling: SamplingSettings(temperature: request.temperature, topP: request.topP, seed: request.seed),
-            stopSequences: request.stop), hooks: hooks)
-        computedTokens += ids.count - result.reusedPromptTokens + result.tokens.count
+            stopSequences: request.stop), hooks: hooks, processor: processor)
+        scorer.computedTokens += ids.count - result.reusedPromptTokens + result.tokens.count
         let reason: TextGeneration.FinishReason = switch result.finishReason {
         case .stop: .stop
         case .endOfGeneration: .endOfGeneration

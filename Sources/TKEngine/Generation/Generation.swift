@@ -27,7 +27,8 @@ public struct GenerationRequest: Sendable {
 }
 
 /// What came out: the text (stop string excluded), the generated tokens with their log-probabilities
-/// under the unmodified sampling distribution (temperature 1), and why it ended.
+/// under the unmodified sampling distribution (temperature 1; with a `LogitsProcessor`, the
+/// distribution of its scores at temperature 1), and why it ended.
 public struct GenerationResult: Sendable {
     public var text: String
     public var tokens: [Int32]
@@ -41,7 +42,10 @@ public struct GenerationResult: Sendable {
 extension InferenceSession {
     /// Continues `request.prompt`, calling `onText` with each piece of text as it becomes final
     /// (return false from it to stop early). Reuses any cached prefix of the prompt.
-    public func generate(_ request: GenerationRequest, hooks: Hooks = Hooks(),
+    ///
+    /// A `processor` (decoding-time intervention) turns each step's logits into the scores the
+    /// sampler draws from; without one, generation is exactly the model's.
+    public func generate(_ request: GenerationRequest, hooks: Hooks = Hooks(), processor: (any LogitsProcessor)? = nil,
                          onText: (String) -> Bool = { _ in true }) throws -> GenerationResult {
         try request.sampling.validate()
         guard !request.prompt.isEmpty else {
@@ -55,6 +59,9 @@ extension InferenceSession {
         // Keep at least the last prompt token to recompute: its logits are the first prediction.
         let reused = min(reusablePrefix(of: request.prompt), request.prompt.count - 1)
         truncate(to: reused)
+        var hooks = hooks
+        let recorder = processor.map { LastRowRecorder(points: $0.recordedPoints) }
+        recorder?.install(into: &hooks)
         var hidden = try forward(.sequence(Array(request.prompt[reused...]), startingAt: reused, outputs: .last), hooks: hooks)
 
         var sampler = Sampler(settings: request.sampling)
@@ -66,11 +73,20 @@ extension InferenceSession {
         var reason = FinishReason.length
         generation: while tokens.count < request.maxTokens {
             let logits = self.logits(fromHidden: hidden)
-            let row = logits.row(0)
-            let next = sampler.sample(row)
-            let lse = Elementwise.logSumExp(logits)[0]
-            tokens.append(next)
-            logprobs.append(row[Int(next)] - lse)
+            if let processor, let recorder {
+                let scores = try processor.process(logits: logits.row(0), activations: recorder.rows, tokens: request.prompt + tokens)
+                let next = sampler.sample(scores)
+                let lse = Elementwise.logSumExp(FloatMatrix(rows: 1, cols: scores.count, values: scores))[0]
+                tokens.append(next)
+                logprobs.append(scores[Int(next)] - lse)
+            } else {
+                let row = logits.row(0)
+                let next = sampler.sample(row)
+                let lse = Elementwise.logSumExp(logits)[0]
+                tokens.append(next)
+                logprobs.append(row[Int(next)] - lse)
+            }
+            let next = tokens[tokens.count - 1]
             if model.tokenizer.isEndOfGeneration(next) {
                 reason = .endOfGeneration
                 break

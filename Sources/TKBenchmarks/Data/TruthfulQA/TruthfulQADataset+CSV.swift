@@ -21,7 +21,10 @@ extension TruthfulQADataset {
     ///   `missingField` (a header without a required column), `invalidValue` (an unknown Type,
     ///   an empty Question, Best Answer, Correct or Incorrect Answers), `emptyDataset`,
     ///   `fileNotFound`, `unreadableFile`.
-    public static func loadCSV(path: String) throws -> TruthfulQADataset {
+    /// With `skipInvalid`, rows that fail validation (wrong field count, unknown type, empty
+    /// answers) are skipped and listed in `skippedRecords` instead of thrown; a file whose quoting
+    /// is broken still throws, since no row boundary after it can be trusted.
+    public static func loadCSV(path: String, skipInvalid: Bool = false) throws -> TruthfulQADataset {
         let url = URL(fileURLWithPath: path)
         let bytes = try DataFile.read(url)
         let records = try CSVParser.parse(bytes, file: path)
@@ -49,7 +52,9 @@ extension TruthfulQADataset {
         let bestIncorrectColumn = columns.firstIndex(of: "Best Incorrect Answer")
 
         var items: [TruthfulQAItem] = []
+        var skipped: [String] = []
         for record in records.dropFirst() {
+          do {
             let fields = record.fields
             func fail(_ code: DatasetError.Code, _ column: Int?, _ message: String) -> DatasetError {
                 DatasetError(code, file: path, line: record.line, field: column.map { columns[$0] }, message)
@@ -105,6 +110,9 @@ extension TruthfulQADataset {
                 source: source.isEmpty ? nil : source,
                 language: "en"
             ))
+          } catch let error as DatasetError where skipInvalid {
+            skipped.append(error.description)
+          }
         }
         guard !items.isEmpty else {
             throw DatasetError(.emptyDataset, file: path, "has a header but no rows.")
@@ -114,7 +122,7 @@ extension TruthfulQADataset {
         return TruthfulQADataset(
             items: items, fileURL: url, checksum: checksum, format: format,
             version: DataCatalog.truthfulQA.file(withSHA256: checksum)?.version ?? inferVersion(format: format, items: items),
-            language: "en"
+            language: "en", skippedRecords: skipped
         )
     }
 

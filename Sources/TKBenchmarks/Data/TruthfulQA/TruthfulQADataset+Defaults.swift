@@ -15,7 +15,8 @@ extension TruthfulQADataset {
     /// - Throws: `DatasetError` `unknownDataset` for a language/version pair that does not exist,
     ///   `fileNotFound` when the file is not installed, or any loader error.
     public static func load(
-        language: String = "en", version: TruthfulQAVersion? = nil, dataDirectory: URL? = nil
+        language: String = "en", version: TruthfulQAVersion? = nil, dataDirectory: URL? = nil,
+        skipInvalid: Bool = false
     ) throws -> TruthfulQADataset {
         let catalog = DataCatalog.truthfulQA
         guard let file = catalog.file(language: language, version: version) else {
@@ -41,9 +42,9 @@ extension TruthfulQADataset {
         }
         switch file.format {
         case .officialCSV2021, .officialCSV2025:
-            return try loadCSV(path: url.path)
+            return try loadCSV(path: url.path, skipInvalid: skipInvalid)
         case .multipleChoiceJSONL:
-            let dataset = try loadMultipleChoiceJSONL(path: url.path, language: file.language)
+            let dataset = try loadMultipleChoiceJSONL(path: url.path, language: file.language, skipInvalid: skipInvalid)
             guard file.version == .huggingFace,
                   let csvFile = catalog.file(language: "en", version: .v0) else { return dataset }
             let csvURL = directory.appendingPathComponent(csvFile.relativePath)

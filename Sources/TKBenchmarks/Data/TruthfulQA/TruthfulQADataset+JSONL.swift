@@ -13,14 +13,17 @@ extension TruthfulQADataset {
     /// - Parameters:
     ///   - path: The file.
     ///   - language: The language of records without a `lang` key; nil means `en`.
+    ///   - skipInvalid: Skip records that fail to parse or validate instead of throwing; each is
+    ///     listed in `skippedRecords` (file, line, reason) and the kept items are renumbered.
     /// - Throws: `DatasetError` naming the file, line and field: `malformedJSON` (a line that is
     ///   not a JSON object), `missingField`, `invalidValue`, `lengthMismatch`, `noTrueLabel`,
     ///   `multipleTrueLabels`, `emptyDataset`, `fileNotFound`, `unreadableFile`.
-    public static func loadMultipleChoiceJSONL(path: String, language: String? = nil) throws -> TruthfulQADataset {
+    public static func loadMultipleChoiceJSONL(path: String, language: String? = nil, skipInvalid: Bool = false) throws -> TruthfulQADataset {
         let url = URL(fileURLWithPath: path)
         let bytes = try DataFile.read(url)
         var items: [TruthfulQAItem] = []
         var dropped = 0
+        var skipped: [String] = []
         // A UTF-8 byte-order mark, as some Windows editors write, is not part of the first line.
         var lineStart = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var lineNumber = 0
@@ -32,20 +35,24 @@ extension TruthfulQADataset {
             defer { lineStart = next }
             if bytes[lineStart..<lineEnd].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
 
-            let value: JSONValue
             do {
-                value = try JSONParser.parse(bytes, range: lineStart..<lineEnd)
-            } catch {
-                throw DatasetError(
-                    .malformedJSON, file: path, line: lineNumber,
-                    "this line is not JSON: \(error.message) at column \(error.offset - lineStart + 1). "
-                        + "Each line must hold one complete JSON object."
-                )
+                let value: JSONValue
+                do {
+                    value = try JSONParser.parse(bytes, range: lineStart..<lineEnd)
+                } catch {
+                    throw DatasetError(
+                        .malformedJSON, file: path, line: lineNumber,
+                        "this line is not JSON: \(error.message) at column \(error.offset - lineStart + 1). "
+                            + "Each line must hold one complete JSON object."
+                    )
+                }
+                let reader = JSONRecordReader(record: value, file: path, line: lineNumber)
+                let (item, removed) = try reader.item(index: items.count, defaultLanguage: language ?? "en")
+                items.append(item)
+                dropped += removed
+            } catch let error as DatasetError where skipInvalid {
+                skipped.append(error.description)
             }
-            let reader = JSONRecordReader(record: value, file: path, line: lineNumber)
-            let (item, removed) = try reader.item(index: items.count, defaultLanguage: language ?? "en")
-            items.append(item)
-            dropped += removed
         }
         guard !items.isEmpty else {
             throw DatasetError(.emptyDataset, file: path, "holds no records. Give one JSON object per line.")
@@ -56,7 +63,7 @@ extension TruthfulQADataset {
         return TruthfulQADataset(
             items: items, fileURL: url, checksum: checksum, format: .multipleChoiceJSONL,
             version: pinned?.version, language: language ?? (languages.count == 1 ? languages.first! : "mul"),
-            droppedEmptyChoices: dropped
+            droppedEmptyChoices: dropped, skippedRecords: skipped
         )
     }
 }

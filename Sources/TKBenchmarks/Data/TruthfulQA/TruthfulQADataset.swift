@@ -20,14 +20,17 @@ public struct TruthfulQADataset: Sendable, Codable, Equatable {
     public var language: String
     /// Empty or whitespace-only MC options removed while loading (MC1 and MC2 together).
     public var droppedEmptyChoices: Int
+    /// Records skipped as invalid under `skipInvalid` (each message names file, line and field).
+    public var skippedRecords: [String]
     /// Set when categories and types were joined in from a CSV.
     public var categoryJoin: CategoryJoinReport?
 
     public init(
         items: [TruthfulQAItem], fileURL: URL, checksum: String, format: DatasetFormat,
         version: TruthfulQAVersion?, language: String, droppedEmptyChoices: Int = 0,
-        categoryJoin: CategoryJoinReport? = nil
+        skippedRecords: [String] = [], categoryJoin: CategoryJoinReport? = nil
     ) {
+        self.skippedRecords = skippedRecords
         self.items = items
         self.fileURL = fileURL
         self.checksum = checksum

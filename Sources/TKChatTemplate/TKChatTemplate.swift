@@ -1,2 +1,0 @@
-// TKChatTemplate: see the module map in README.md.
-enum TKChatTemplateModule {}

@@ -1,0 +1,76 @@
+import Foundation
+import TKEngine
+import TKKernels
+
+/// Adds α·v to the residual stream after block L, at every position, for each vector v at layer L.
+///
+/// Blocks before the first steered layer compute exactly what they would without it; with α = 0
+/// the outputs equal the baseline bit for bit.
+public struct SteeringIntervention: Intervention {
+    public static let alphaRange: ClosedRange<Double> = -100...100
+    public static let defaultAlpha = 1.0
+
+    public let vectors: SteeringVectors
+    public let alpha: Double
+    private let digest: String
+
+    /// - Throws: `ActivationFitError` for unknown or repeated layers, wrong widths, non-finite
+    ///   values, or α outside `alphaRange`.
+    public init(vectors: SteeringVectors, alpha: Double = SteeringIntervention.defaultAlpha) throws {
+        try vectors.validate()
+        guard alpha.isFinite, Self.alphaRange.contains(alpha) else {
+            throw ActivationFitError(.outOfRange, "steering alpha=\(alpha) is out of range; use a value in \(Self.alphaRange.lowerBound)…\(Self.alphaRange.upperBound)")
+        }
+        self.vectors = vectors
+        self.alpha = alpha
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        digest = contentDigest((try? encoder.encode(vectors)) ?? Data())
+    }
+
+    /// From `--intervention steer:file=FILE,alpha=4[,fold=0][,layers=10,12]` (`layers` picks a
+    /// subset of the file's layers).
+    public init(spec: InterventionSpec) throws {
+        try spec.checkKeys(allowed: ["file", "alpha", "fold", "layers"])
+        let fit = try SteeringFit.load(path: try spec.requiredString("file"))
+        let alpha = try spec.double("alpha", default: Self.defaultAlpha, in: Self.alphaRange)
+        let fold = try spec.double("fold", default: 0, in: 0...1000)
+        guard fold == fold.rounded() else { throw InterventionError(.badValue, "steer: fold must be a whole number") }
+        var vectors = try fit.vectors(fold: Int(fold))
+        if let text = spec.string("layers") {
+            var chosen: [Int] = []
+            for piece in text.split(separator: ",") {
+                guard let l = Int(piece.trimmingCharacters(in: .whitespaces)) else {
+                    throw InterventionError(.badValue, "steer: layers=\(text) must be a comma-separated list of layer numbers")
+                }
+                guard fit.layers.contains(l) else {
+                    throw ActivationFitError(.unknownLocation, "steer: layer \(l) is not in the file; it has vectors for layers \(fit.layers.map(String.init).joined(separator: ","))")
+                }
+                chosen.append(l)
+            }
+            vectors.vectors = vectors.vectors.filter { chosen.contains($0.layer) }
+        }
+        try self.init(vectors: vectors, alpha: alpha)
+    }
+
+    public var name: String { "steer" }
+
+    public var settings: [String: String] {
+        var s = ["alpha": String(alpha), "layers": vectors.vectors.map { String($0.layer) }.joined(separator: ","), "vectors": digest]
+        if let f = vectors.fold { s["fold"] = String(f) }
+        if let d = vectors.dataChecksum { s["data"] = d }
+        return s
+    }
+
+    public func hooks(for model: TransformerModel) throws -> Hooks {
+        try vectors.model.check(against: model, fingerprint: nil, what: "these steering vectors")
+        var hooks = Hooks()
+        for v in vectors.vectors {
+            let shift = v.values.map { Float(alpha) * $0 }
+            hooks.add(at: .residual(layer: v.layer)) { m, _ in
+                for r in 0..<m.rows { m.add(shift, toRow: r) }
+            }
+        }
+        return hooks
+    }
+}

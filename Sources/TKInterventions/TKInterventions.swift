@@ -1,2 +1,0 @@
-// TKInterventions: see the module map in README.md.
-enum TKInterventionsModule {}

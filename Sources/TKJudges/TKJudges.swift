@@ -1,2 +1,0 @@
-// TKJudges: see the module map in README.md.
-enum TKJudgesModule {}

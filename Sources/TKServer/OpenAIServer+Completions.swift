@@ -1,0 +1,99 @@
+import Hummingbird
+import TKEngine
+
+extension OpenAIServer {
+    /// `POST /v1/completions`.
+    func completions(_ request: Request) async throws -> Response {
+        let body = try await jsonBody(request)
+        let req = try CompletionRequest(body, model: model, configuration: configuration)
+        let streams = try engine.submit(req.jobs)
+        let id = ResponseID.make("cmpl")
+        let created = ResponseID.now
+        if req.fields.stream {
+            return Response(status: .ok, headers: ServerSentEvents.headers, body: ResponseBody { writer in
+                try await self.streamCompletion(req, streams: streams, id: id, created: created, writer: &writer)
+            })
+        }
+        var choices: [CompletionResponse.Choice] = []
+        var usages: [JobUsage] = []
+        for (i, stream) in streams.enumerated() {
+            var text = req.echo ? req.promptTexts[i] : ""
+            var builder = req.logprobs == nil ? nil : LogprobsBuilder(tokenizer: model.tokenizer)
+            var finish: FinishReason?
+            for await event in stream {
+                switch event {
+                case .prompt(let lps):
+                    for (j, t) in lps.enumerated() { builder?.append(t, holdsText: !(j == 0 && req.addedBOS[i])) }
+                case .token(let t):
+                    builder?.append(t)
+                case .text(let s):
+                    text += s
+                case .finished(let reason, let usage):
+                    finish = reason
+                    usages.append(usage)
+                case .failed(let message):
+                    throw APIError.internalError("The engine failed on prompt \(i): \(message)")
+                }
+            }
+            guard let finish else { throw APIError.internalError("The engine stopped before finishing prompt \(i).") }
+            choices.append(.init(index: i, text: text, logprobs: builder?.value, finish_reason: Self.finishReason(finish)))
+        }
+        return JSONResponse.make(CompletionResponse(id: id, created: created, model: configuration.modelID,
+                                                    choices: choices, usage: Usage(usages)))
+    }
+
+    static func finishReason(_ reason: FinishReason) -> String {
+        switch reason {
+        case .stop, .endOfGeneration: "stop"
+        case .length: "length"
+        }
+    }
+
+    /// Streams each prompt's choice in turn: text chunks as they become final (with the
+    /// log-probabilities of the tokens since the previous chunk), a last chunk with the finish
+    /// reason, an optional usage chunk, then `[DONE]`.
+    private func streamCompletion(_ req: CompletionRequest, streams: [AsyncStream<EngineEvent>], id: String, created: Int,
+                                  writer: inout any ResponseBodyWriter) async throws {
+        func chunk(_ index: Int, _ text: String, _ logprobs: CompletionLogprobs?, _ finish: String?) -> ByteBuffer {
+            ServerSentEvents.event(CompletionResponse(id: id, created: created, model: configuration.modelID,
+                                                      choices: [.init(index: index, text: text, logprobs: logprobs, finish_reason: finish)]))
+        }
+        var usages: [JobUsage] = []
+        for (i, stream) in streams.enumerated() {
+            // Offsets run across chunks, so keep one builder and send the new entries each time.
+            var builder = req.logprobs == nil ? nil : LogprobsBuilder(tokenizer: model.tokenizer)
+            var sent = 0
+            func newLogprobs() -> CompletionLogprobs? {
+                guard let all = builder?.value else { return nil }
+                defer { sent = all.tokens.count }
+                return CompletionLogprobs(tokens: Array(all.tokens[sent...]), token_logprobs: Array(all.token_logprobs[sent...]),
+                                          top_logprobs: Array(all.top_logprobs[sent...]), text_offset: Array(all.text_offset[sent...]))
+            }
+            if req.echo && !req.jobs[i].promptLogprobs {
+                try await writer.write(chunk(i, req.promptTexts[i], nil, nil))
+            }
+            for await event in stream {
+                switch event {
+                case .prompt(let lps):
+                    for (j, t) in lps.enumerated() { builder?.append(t, holdsText: !(j == 0 && req.addedBOS[i])) }
+                    try await writer.write(chunk(i, req.promptTexts[i], newLogprobs(), nil))
+                case .token(let t):
+                    builder?.append(t)
+                case .text(let s):
+                    try await writer.write(chunk(i, s, newLogprobs(), nil))
+                case .finished(let reason, let usage):
+                    usages.append(usage)
+                    try await writer.write(chunk(i, "", newLogprobs(), Self.finishReason(reason)))
+                case .failed(let message):
+                    try await writer.write(ServerSentEvents.event(APIError.internalError("The engine failed on prompt \(i): \(message)").body))
+                }
+            }
+        }
+        if req.includeUsageInStream {
+            try await writer.write(ServerSentEvents.event(CompletionResponse(id: id, created: created, model: configuration.modelID,
+                                                                             choices: [], usage: Usage(usages))))
+        }
+        try await writer.write(ServerSentEvents.done)
+        try await writer.finish(nil)
+    }
+}

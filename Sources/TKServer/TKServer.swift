@@ -1,2 +1,0 @@
-// TKServer: see the module map in README.md.
-enum TKServerModule {}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TKEngine
+import TKServer
+
+/// `truthkit serve`: the native engine behind an OpenAI-compatible HTTP API.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the model over an OpenAI-compatible HTTP API (/v1/completions, /v1/chat/completions, /v1/models, /health).",
+        discussion: """
+            Requests share one engine: they wait in a first-come queue and take turns token by token, \
+            and a prompt whose beginning is still in a session's cache is not recomputed. \
+            SIGTERM or SIGINT stops accepting connections and finishes the requests in flight.
+            """)
+
+    @OptionGroup var model: ModelOption
+    @OptionGroup var engine: EngineOptions
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one and prints it).")
+    var port: Int = 8080
+
+    @Option(help: "Require `Authorization: Bearer KEY` on every route except /health.")
+    var apiKey: String?
+
+    @Option(help: "Model id listed by /v1/models (default: the --model value).")
+    var modelID: String?
+
+    @Option(help: "Largest request body accepted, in bytes.")
+    var maxBodyBytes: Int = 2 << 20
+
+    @Option(help: "Largest prompt accepted, in tokens (default: the model's context window).")
+    var maxPromptTokens: Int?
+
+    @Option(help: "Largest max_tokens accepted.")
+    var maxCompletionTokens: Int = 4096
+
+    @Option(help: "Requests that take turns at once (each keeps a KV cache for prefix reuse).")
+    var parallel: Int = 4
+
+    @Option(help: "Requests that may wait; more are refused with 503.")
+    var maxQueue: Int = 256
+
+    @Flag(help: "Log each request on stderr.")
+    var verbose = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        guard maxPromptTokens.map({ $0 >= 1 }) ?? true else { throw ValidationError("--max-prompt-tokens must be ≥ 1") }
+        guard maxCompletionTokens >= 0 else { throw ValidationError("--max-completion-tokens must be ≥ 0") }
+        guard (1...64).contains(parallel) else { throw ValidationError("--parallel must be between 1 and 64, got \(parallel)") }
+        guard maxQueue >= 1 else { throw ValidationError("--max-queue must be ≥ 1") }
+        if let key = apiKey, key.isEmpty { throw ValidationError("--api-key must not be empty") }
+    }
+
+    func run() async throws {
+        let m = try await loadModel(model)
+        let service = EngineService(model: m, threads: engine.threads, maxActiveSequences: parallel, maxQueuedJobs: maxQueue)
+        let config = ServerConfiguration(
+            host: host, port: port, apiKey: apiKey, modelID: modelID ?? model.model, maxBodyBytes: maxBodyBytes,
+            maxPromptTokens: maxPromptTokens, maxCompletionTokens: maxCompletionTokens)
+        var logger = Logger(label: "truthkit.serve")
+        logger.logLevel = verbose ? .info : .warning
+        let server = OpenAIServer(engine: service, configuration: config)
+        let host = self.host
+        try await server.run(logger: logger) { port in
+            printError("truthkit serve: \(config.modelID) on http://\(host):\(port)/v1 (context \(m.config.contextLength) tokens; Ctrl-C stops)")
+        }
+        printError("truthkit serve: stopped")
+    }
+}
