@@ -3,6 +3,7 @@ import Foundation
 import TKBackends
 import TKBenchmarks
 import TKEvalCore
+import TKInterventions
 
 /// `--backend` and its options: the native engine on a GGUF file, or any OpenAI-compatible server
 /// (vLLM, llama.cpp's server, Ollama, `truthkit serve`, a hosted API).
@@ -32,11 +33,18 @@ struct BackendOptions: ParsableArguments {
     @Option(name: .customLong("request-timeout"), help: "OpenAI backend: seconds one HTTP request may take.")
     var requestTimeout: Int = 120
 
+    @Option(help: ArgumentHelp("Native backend: an intervention, e.g. dola:layers=high, icd, cd:amateur=PATH,beta=0.5, iti:file=FIT.json,alpha=15,k=48, steer:file=FIT.json,alpha=4. With eval on multiple choice the baseline is scored beside it on the same (held-out) items.", valueName: "name[:key=value,…]"))
+    var intervention: String?
+
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard requestTimeout >= 1 else { throw ValidationError("--request-timeout must be at least 1 second") }
         if backend == .native && (baseURL != nil || !endpoints.isEmpty) {
             throw ValidationError("--base-url and --endpoint need --backend openai")
+        }
+        if let intervention {
+            guard backend == .native else { throw ValidationError("--intervention needs the native backend (it edits the engine's activations or logits)") }
+            do { _ = try InterventionSpec(parsing: intervention) } catch { throw ValidationError("--intervention: \(error)") }
         }
     }
 
@@ -46,8 +54,11 @@ struct BackendOptions: ParsableArguments {
         case .native:
             let path = try await option.resolvedPath()
             printError("loading \(path)")
-            let native = try NativeModel.load(path: path, threads: engine.threads)
-            return LoadedModel(model: native, settings: ["backend": "native"],
+            let native = try NativeModel.load(path: path, threads: engine.threads,
+                                              intervention: try intervention.map(InterventionSpec.init(parsing:)))
+            var settings = ["backend": "native"]
+            if let intervention { settings["intervention"] = intervention }
+            return LoadedModel(model: native, settings: settings,
                                chatRenderer: try GGUFChatRenderer(tokenizer: native.model.tokenizer),
                                counters: { (await native.computedTokens, await native.fromScratchTokens) })
         case .openai:

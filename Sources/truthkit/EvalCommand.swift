@@ -32,6 +32,7 @@ struct EvalCommand: AsyncParsableCommand {
     @OptionGroup var model: ModelOption
     @OptionGroup var engine: EngineOptions
     @OptionGroup var backend: BackendOptions
+    @OptionGroup var judge: JudgeOptions
 
     @Option(help: "Task: \(Task.allCases.map(\.rawValue).joined(separator: ", ")).")
     var task: Task = .mc
@@ -47,6 +48,9 @@ struct EvalCommand: AsyncParsableCommand {
 
     @Option(help: "Seed for the lettered-mode shuffle.")
     var seed: UInt64 = 0
+
+    @Option(name: .customLong("max-tokens"), help: "Generation: most tokens per answer (answers that hit it are flagged).")
+    var maxTokens: Int = 64
 
     @Option(help: "A data file (multiple-choice JSONL or an official TruthfulQA CSV) instead of the installed default.")
     var data: String?
@@ -80,7 +84,15 @@ struct EvalCommand: AsyncParsableCommand {
             throw ValidationError("Unknown preset '\(preset)'. Supported: \(PromptFormat.names.joined(separator: ", "))")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        if task == .gen { throw ValidationError("--task truthfulqa-gen is not available in this build") }
+        if task == .gen {
+            guard PromptPreset(rawValue: preset) != nil else {
+                throw ValidationError("--task truthfulqa-gen takes a text preset (\(PromptPreset.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            if mode == .lettered || scoring != .logprob { throw ValidationError("--mode and --scoring apply to truthfulqa-mc") }
+            guard (1...4096).contains(maxTokens) else { throw ValidationError("--max-tokens must be between 1 and 4096") }
+        } else if judge.isSet {
+            throw ValidationError("--judge applies to --task truthfulqa-gen")
+        }
         if mode == .lettered && scoring != .logprob {
             throw ValidationError("--scoring applies to scored mode; lettered mode parses a generated letter")
         }
@@ -92,6 +104,9 @@ struct EvalCommand: AsyncParsableCommand {
             dataset = data.lowercased().hasSuffix(".csv")
                 ? try TruthfulQADataset.loadCSV(path: data, skipInvalid: skipInvalid)
                 : try TruthfulQADataset.loadMultipleChoiceJSONL(path: data, skipInvalid: skipInvalid)
+        } else if task == .gen {
+            // Generation needs reference answers: the official CSV (v0 by default) or the multilingual files.
+            dataset = try TruthfulQADataset.loadForGeneration(language: lang, version: dataVersion)
         } else {
             dataset = try TruthfulQADataset.load(language: lang, version: dataVersion, skipInvalid: skipInvalid)
         }
@@ -108,11 +123,26 @@ struct EvalCommand: AsyncParsableCommand {
         let items = Array(dataset.items.prefix(limit ?? dataset.items.count))
         guard !items.isEmpty else { throw ValidationError("the data file has no items") }
 
+        // Multiple choice with an intervention: baseline and intervened side by side on held-out items.
+        if let intervention = backend.intervention, task == .mc, mode == .scored, !showPrompt {
+            var settings = ["preset": preset, "language": dataset.language, "backend": "native",
+                            "scoring": scoring == .logprob ? "sum-logprob" : "pmi"]
+            if let v = dataset.version { settings["data_version"] = v.rawValue }
+            guard preset != PromptFormat.chatTemplateName else {
+                throw ValidationError("--intervention with --preset chat-template is not supported; use a text preset")
+            }
+            try await compareIntervention(intervention, dataset: dataset, items: items,
+                                          format: PromptFormat(preset: PromptPreset(rawValue: preset)!), settings: settings)
+            return
+        }
+
         let loaded = try await backend.makeModel(model, engine: engine)
         let format = try promptFormat(for: loaded)
         if showPrompt {
             let item = items[0]
-            if mode == .lettered {
+            if task == .gen {
+                print(try GenerationEvaluator(model: loaded.model, preset: PromptPreset(rawValue: preset)!).prompt(for: item))
+            } else if mode == .lettered {
                 let lettered = LetteredChoiceEvaluator(model: loaded.model, seed: seed)
                 print(lettered.prompt(question: item.question, options: lettered.shuffledOptions(item).options))
             } else {
@@ -135,6 +165,10 @@ struct EvalCommand: AsyncParsableCommand {
         settings.merge(loaded.settings) { a, _ in a }
         if let v = dataset.version { settings["data_version"] = v.rawValue }
         if !dataset.skippedRecords.isEmpty { settings["skipped_invalid"] = String(dataset.skippedRecords.count) }
+        if task == .gen {
+            try await evaluateGeneration(dataset: dataset, items: items, loaded: loaded, preset: PromptPreset(rawValue: preset)!, settings: settings)
+            return
+        }
         switch mode {
         case .scored:
             settings["scoring"] = scoring == .logprob ? "sum-logprob" : "pmi"

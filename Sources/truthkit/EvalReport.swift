@@ -89,7 +89,7 @@ struct EvalReport: Encodable {
         if let ties = summary.metrics[MetricName.mc1Ties] {
             lines[1] += String(format: "; MC1 ties: %.1f%%", ties.mean * 100)
         }
-        if tokens.computed > 0 {
+        if tokens.computed > 0 && tokens.from_scratch > 0 {
             let saving = tokens.from_scratch > 0 ? String(format: " (%.1f× fewer)", Double(tokens.from_scratch) / Double(tokens.computed)) : ""
             lines.append("tokens computed \(tokens.computed) vs \(tokens.from_scratch) from scratch\(saving)")
         }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import TKEngine
+import TKInterventions
+import TKBackends
 
 /// `truthkit generate`: continue a prompt with the native engine, streaming text to stdout.
 struct GenerateCommand: AsyncParsableCommand {
@@ -32,6 +34,9 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: .customLong("stop"), help: "Stop when this text is produced (repeatable).")
     var stops: [String] = []
 
+    @Option(help: ArgumentHelp("An intervention applied while generating, e.g. dola:layers=high, icd, iti:file=FIT.json,alpha=15,k=48.", valueName: "name[:key=value,…]"))
+    var intervention: String?
+
     @Flag(help: "Parse special tokens written in the prompt (e.g. <|im_start|>).")
     var parseSpecial = false
 
@@ -41,6 +46,9 @@ struct GenerateCommand: AsyncParsableCommand {
     func validate() throws {
         guard maxTokens >= 0 else { throw ValidationError("--max-tokens must be ≥ 0") }
         try SamplingSettings(temperature: temperature, topK: topK, topP: topP, seed: seed).validate()
+        if let intervention {
+            do { _ = try InterventionSpec(parsing: intervention) } catch { throw ValidationError("--intervention: \(error)") }
+        }
     }
 
     struct Output: Encodable {
@@ -55,11 +63,16 @@ struct GenerateCommand: AsyncParsableCommand {
         let m = try await loadModel(model)
         let ids = m.tokenizer.encode(prompt, addSpecial: true, parseSpecial: parseSpecial)
         let session = InferenceSession(model: m, threads: engine.threads)
+        // Built before generating, so an incompatible intervention fails before any output.
+        let applied = try intervention.map { try InterventionLoader.make(try InterventionSpec(parsing: $0), for: m) }
         let request = GenerationRequest(prompt: ids, maxTokens: maxTokens,
                                         sampling: SamplingSettings(temperature: temperature, topK: topK, topP: topP, seed: seed),
                                         stopSequences: stops)
         let start = Date()
-        let result = try session.generate(request) { piece in
+        let result = try session.generate(
+            request, hooks: try applied?.hooks(for: m) ?? Hooks(),
+            processor: try applied?.makeProcessor(model: m, session: session, promptText: prompt, promptTokens: ids)
+        ) { piece in
             if !json {
                 FileHandle.standardOutput.write(Data(piece.utf8))
             }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TKBackends
 import TKEngine
+import TKInterventions
 import TKServer
 
 /// `truthkit serve`: the native engine behind an OpenAI-compatible HTTP API.
@@ -26,6 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Require `Authorization: Bearer KEY` on every route except /health.")
     var apiKey: String?
+
+    @Option(help: ArgumentHelp("An activation intervention applied to every request: iti:file=FIT.json,alpha=15,k=48[,fold=F] or steer:file=FIT.json,alpha=A. (Decoding interventions — dola, cd, icd, proxy — run in eval and generate.)", valueName: "name[:key=value,…]"))
+    var intervention: String?
 
     @Option(help: "Model id listed by /v1/models (default: the --model value).")
     var modelID: String?
@@ -60,7 +65,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let m = try await loadModel(model)
-        let service = EngineService(model: m, threads: engine.threads, maxActiveSequences: parallel, maxQueuedJobs: maxQueue)
+        var hooks = Hooks()
+        if let intervention {
+            let spec = try InterventionSpec(parsing: intervention)
+            guard InterventionLoader.activationMethods.contains(spec.name) else {
+                throw ValidationError("serve applies activation interventions (\(InterventionLoader.activationMethods.joined(separator: ", "))); '\(spec.name)' changes decoding itself and runs in `truthkit eval` and `truthkit generate`")
+            }
+            hooks = try InterventionLoader.make(spec, for: m).hooks(for: m)
+            FileHandle.standardError.write(Data("serving with intervention \(intervention)\n".utf8))
+        }
+        let service = EngineService(model: m, threads: engine.threads, maxActiveSequences: parallel, maxQueuedJobs: maxQueue, hooks: hooks)
         let config = ServerConfiguration(
             host: host, port: port, apiKey: apiKey, modelID: modelID ?? model.model, maxBodyBytes: maxBodyBytes,
             maxPromptTokens: maxPromptTokens, maxCompletionTokens: maxCompletionTokens)

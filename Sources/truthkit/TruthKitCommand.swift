@@ -16,6 +16,9 @@ struct TruthKitCommand: AsyncParsableCommand {
             DataCommand.self,
             RunsCommand.self,
             ServeCommand.self,
+            JudgeCommand.self,
+            ITICommand.self,
+            SteerCommand.self,
         ]
     )
 }

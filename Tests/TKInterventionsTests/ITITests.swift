@@ -161,6 +161,7 @@ import TKTesting
         // Other data.
         #expect { try fit.checkData(checksum: "sha256:other") } throws: { ($0 as? ActivationFitError)?.code == .incompatibleData }
         try fit.checkData(checksum: "sha256:tiny-data")
+        #expect { try iti.checkData(checksum: "sha256:other") } throws: { ($0 as? ActivationFitError)?.code == .incompatibleData }
         // A question scored with the fit that trained on it.
         let q = fit.heldOutQuestions(fold: 0)[0]
         try fit.checkHeldOut(question: q, fold: 0)

@@ -128,6 +128,10 @@ import TKTesting
         #expect { try steer.hooks(for: deeper) } throws: { ($0 as? ActivationFitError)?.code == .incompatibleModel }
         let fit = try SteeringFitter.fit(model: model, examples: examples, layers: [1], dataChecksum: "d")
         #expect { try fit.checkData(checksum: "e") } throws: { ($0 as? ActivationFitError)?.code == .incompatibleData }
+        #expect { try SteeringIntervention(vectors: try fit.vectors(fold: 0), alpha: 1).checkData(checksum: "e") } throws: {
+            ($0 as? ActivationFitError)?.code == .incompatibleData
+        }
+        try SteeringIntervention(vectors: try fit.vectors(fold: 0), alpha: 1).checkData(checksum: "d")
         #expect { try fit.vectors(fold: 2) } throws: { ($0 as? ActivationFitError)?.code == .unknownLocation }
     }
 }

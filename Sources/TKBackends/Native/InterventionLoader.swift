@@ -10,6 +10,8 @@ import TKInterventions
 /// | `cd:amateur=PATH[,beta=1][,alpha=0.1][,penalty=1]` | contrastive decoding with a smaller model |
 /// | `icd[:induce=default\|FILE][,beta=1][,alpha=0.1][,penalty=1]` | induce-then-contrast, prompt-induced |
 /// | `proxy:tuned=PATH,untuned=PATH[,alpha=0][,normalize=true]` | proxy-tuning |
+/// | `iti:file=FIT.json[,alpha=15][,k=48][,fold=0]` | inference-time intervention (`truthkit iti fit`) |
+/// | `steer:file=FIT.json[,alpha=…][,fold=0][,layers=…]` | steering vectors (`truthkit steer fit`) |
 ///
 /// Amateur models are recorded by file name and SHA-256, so the fingerprint changes with them.
 /// Other methods (the activation interventions) come in through `extra`.
@@ -17,6 +19,7 @@ public enum InterventionLoader {
     public typealias Factory = @Sendable (InterventionSpec, TransformerModel) throws -> any Intervention
 
     public static let decodingMethods = ["dola", "cd", "icd", "proxy"]
+    public static let activationMethods = ["iti", "steer"]
 
     public static func make(_ spec: InterventionSpec, for model: TransformerModel,
                             extra: [String: Factory] = [:]) throws -> any Intervention {
@@ -55,9 +58,16 @@ public enum InterventionLoader {
             let (untuned, untunedLabel) = try loadAmateur(try spec.requiredString("untuned"), role: "untuned")
             intervention = ContrastiveDecoding.proxyTuning(tuned: tuned, tunedLabel: tunedLabel, untuned: untuned,
                                                           untunedLabel: untunedLabel, alpha: alpha, normalize: normalize)
+        case "iti":
+            let iti = try ITIIntervention(spec: spec)
+            // `hooks(for:)` checks shape, name and sampled weights; the file hash is checked here.
+            try iti.fit.checkModel(model, fingerprint: "sha256:" + (try FileDigest.sha256(of: URL(fileURLWithPath: model.path)).hex))
+            intervention = iti
+        case "steer":
+            intervention = try SteeringIntervention(spec: spec)
         default:
             guard let factory = extra[spec.name] else {
-                let known = (decodingMethods + extra.keys.sorted()).joined(separator: ", ")
+                let known = (decodingMethods + activationMethods + extra.keys.sorted()).joined(separator: ", ")
                 throw InterventionError(.unknownMethod, "unknown intervention '\(spec.name)'; known: \(known)")
             }
             intervention = try factory(spec, model)

@@ -13,6 +13,13 @@ import TKEvalCore
 /// a space or newline, this is exactly lm-evaluation-harness's rule (the continuation's tokens
 /// are those from the first whose offset is at or past the boundary).
 ///
+/// **Partial characters.** A token holding only some bytes of a character has no character
+/// position of its own. vLLM shows such tokens as "" at the offset of the token that completes
+/// the character; when that token straddles the join, the empty tokens before it are counted
+/// with it, as the native engine counts their bytes. Servers that show the partial token's text
+/// without its bytes (llama-cpp-python shows " \xf0\x9f" as " ") make such a straddle
+/// invisible in the offsets; there the continuation starts one token late.
+///
 /// **Units.** `text_offset` counts characters of a Python string — Unicode scalars — so the
 /// boundary is `context.unicodeScalars.count`, never UTF-8 bytes or Swift `Character`s.
 ///
@@ -71,6 +78,12 @@ enum EchoScoring {
         func end(_ i: Int) -> Int { i + 1 < promptTokens ? offsets[i + 1] : promptEnd }
         guard var start = (0..<promptTokens).first(where: { offsets[$0] >= boundary || end($0) > boundary }) else {
             throw .malformed("no echoed token covers the continuation (prompt tokens end at offset \(end(promptTokens - 1)), continuation starts at \(boundary))")
+        }
+        // Tokens holding only part of a character's bytes show as "" at the offset of the token
+        // that completes the character (vLLM's incremental detokenizer). Such a run is one
+        // character: when its completing token is the continuation's, so are the partial ones.
+        while start > 1, offsets[start - 1] == offsets[start], end(start - 1) == offsets[start - 1], offsets[start] < boundary {
+            start -= 1
         }
         if start == 0 {
             // Token 0 is only ever predicted from nothing. Empty-text token 0 is a BOS: skip it.

@@ -61,6 +61,10 @@ public struct ITIIntervention: Intervention {
         try self.init(fit: try ITIFit.load(path: path), fold: Int(fold), alpha: alpha, k: Int(k))
     }
 
+    /// Throws `.incompatibleData` unless the run's data is the data the fit was made from (call it
+    /// with `TruthfulQADataset.checksum` before scoring; the fold split only means something there).
+    public func checkData(checksum: String) throws { try fit.checkData(checksum: checksum) }
+
     public var name: String { "iti" }
 
     public var settings: [String: String] {

@@ -53,6 +53,13 @@ public struct SteeringIntervention: Intervention {
         try self.init(vectors: vectors, alpha: alpha)
     }
 
+    /// Throws `.incompatibleData` when the vectors record a data checksum other than `checksum`.
+    public func checkData(checksum: String) throws {
+        if let recorded = vectors.dataChecksum, recorded != checksum {
+            throw ActivationFitError(.incompatibleData, "these steering vectors were made from data with checksum \(recorded), but the run uses \(checksum); fit again on this data (`truthkit steer fit --data …`)")
+        }
+    }
+
     public var name: String { "steer" }
 
     public var settings: [String: String] {

@@ -29,6 +29,19 @@ import Testing
         #expect(score.byteCount == 2)
     }
 
+    /// SmolLM2's tokenizer merges the context's last space with the first two bytes of "🥛"
+    /// (" \xf0\x9f", then "\xa5", "\x9b"); vLLM shows the first two as "" and the third as " 🥛",
+    /// all at the space's offset. The native engine counts all three as continuation (the first
+    /// carries continuation bytes), and so must the offsets rule.
+    @Test func aPartialCharacterRunStraddlingTheJoinBelongsToTheContinuation() throws {
+        let lp = Self.logprobs(["A", ":", "", "", " 🥛", " la"], [nil, -1, -2, -3, -4, -5], offsets: [0, 1, 2, 2, 2, 4])
+        let score = try Self.score(lp, context: "A: ", continuation: "🥛 la")
+        #expect(score.tokenLogprobs == [-2, -3, -4, -5])
+        // The same run wholly inside the context stays context.
+        let inside = try Self.score(lp, context: "A: 🥛", continuation: " la")
+        #expect(inside.tokenLogprobs == [-5])
+    }
+
     @Test func aLeadingBOSTextShiftsTheOffsets() throws {
         // vLLM: "<|begin_of_text|>" counted in text_offset.
         let lp = Self.logprobs(["<|begin_of_text|>", "Hi", " there"], [nil, -1, -2])
