@@ -33,9 +33,7 @@ extension InferenceSession {
         for l in 0..<c.layers {
             let lw = w.layers[l]
             Elementwise.rmsNorm(x, weight: lw.attentionNorm, epsilon: c.normEpsilon, into: normed)
-            compute.matmul(normed, lw.wq, into: q)
-            compute.matmul(normed, lw.wk, into: k)
-            compute.matmul(normed, lw.wv, into: v)
+            compute.matmul(normed, [(lw.wq, q), (lw.wk, k), (lw.wv, v)])
             if let b = lw.bq { Elementwise.addBias(q, b) }
             if let b = lw.bk { Elementwise.addBias(k, b) }
             if let b = lw.bv { Elementwise.addBias(v, b) }
@@ -52,8 +50,7 @@ extension InferenceSession {
             x.add(projected)
 
             Elementwise.rmsNorm(x, weight: lw.ffnNorm, epsilon: c.normEpsilon, into: normed)
-            compute.matmul(normed, lw.gate, into: gate)
-            compute.matmul(normed, lw.up, into: up)
+            compute.matmul(normed, [(lw.gate, gate), (lw.up, up)])
             Elementwise.swiGLU(gate: gate, up: up)
             compute.matmul(gate, lw.down, into: projected)
             x.add(projected)

@@ -43,4 +43,39 @@ extension ComputeContext {
             }
         }
     }
+
+    /// Several products of the same activations, `ys[j] = x · W_jᵀ` (Q, K and V; gate and up), in one
+    /// parallel region when `x` is short: each worker takes its share of every weight, so a decode
+    /// step synchronises the workers once per group instead of once per matrix. Long batches, where
+    /// synchronisation is noise next to sgemm, run one product at a time.
+    public func matmul(_ x: FloatMatrix, _ pairs: [(weight: QuantizedMatrix, output: FloatMatrix)]) {
+        let n = x.rows
+        guard n > 0, n < gemmThreshold, threads > 1, pairs.count > 1 else {
+            for p in pairs { matmul(x, p.weight, into: p.output) }
+            return
+        }
+        struct Part: @unchecked Sendable {
+            let type: Int32, cols: Int, rowBytes: Int, outRows: Int
+            let base: UnsafeRawPointer, y: UnsafeMutablePointer<Float>
+            let ranges: [Range<Int>]
+        }
+        var parts: [Part] = []
+        for (w, y) in pairs {
+            precondition(x.cols == w.cols, "matmul: x has \(x.cols) columns, weight expects \(w.cols)")
+            precondition(y.cols == w.rows, "matmul: output has \(y.cols) columns, weight has \(w.rows) rows")
+            y.resize(rows: n)
+            parts.append(Part(type: Int32(w.format.rawValue), cols: w.cols, rowBytes: w.rowBytes, outRows: w.rows,
+                              base: w.base, y: y.storage, ranges: Self.split(w.rows, parts: threads, align: 16)))
+        }
+        let xp = SendablePointer(pointer: x.storage)
+        let scratch = workerScratch(count: x.cols)
+        let all = parts
+        parallel(threads) { worker in
+            for p in all where worker < p.ranges.count {
+                _ = tk_matmul_rows(p.type, p.base, Int64(p.cols), p.rowBytes, xp.pointer, Int64(n), Int64(p.cols),
+                                   p.y, Int64(p.outRows), Int64(p.ranges[worker].lowerBound), Int64(p.ranges[worker].upperBound),
+                                   scratch[worker].pointer)
+            }
+        }
+    }
 }
