@@ -92,6 +92,9 @@ extension RunsCommand {
         @Flag(help: "Print the stored item results as JSON lines instead.")
         var items = false
 
+        @Flag(name: .customLong("wrong-only"), help: "With --items: only items the model got wrong (MC1 missed; lettered letter wrong; a generated answer a judge found untruthful, or without a judge, BLEU's true side not ahead).")
+        var wrongOnly = false
+
         func run() throws {
             guard let store = try options.openIfPresent(), let run = try store.run(id: id) else {
                 throw StoreError(
@@ -100,7 +103,7 @@ extension RunsCommand {
                 )
             }
             if items {
-                for item in try store.items(run: run.id) {
+                for item in try store.items(run: run.id) where !wrongOnly || RunsCommand.isWrong(item.payload) {
                     print(#"{"item":\#(item.index),"payload":\#(RunsCommand.singleLine(item.payload))}"#)
                 }
                 return
@@ -271,3 +274,23 @@ private func printJSONObject(_ object: Any) throws {
     let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     print(String(decoding: data, as: UTF8.self))
 }
+
+extension RunsCommand {
+    /// Whether a stored item result counts as wrong, read from its JSON: the task's headline
+    /// verdict (MC1; lettered MC1; a judge's truthful verdict, else BLEU acc for generation).
+    static func isWrong(_ payload: Data) -> Bool {
+        guard let object = (try? JSONSerialization.jsonObject(with: payload)) as? [String: Any] else { return false }
+        if let judgements = object["judgements"] as? [String: Any], !judgements.isEmpty {
+            return judgements.values.contains { (($0 as? [String: Any])?["truthful"] as? Bool) == false }
+        }
+        if let judgement = object["judgement"] as? [String: Any] {  // a judging run's stored verdict
+            return (judgement["truthful"] as? Bool) == false
+        }
+        let metrics = object["metrics"] as? [String: Any] ?? [:]
+        for key in ["mc1", "lettered_mc1", "bleu_acc"] {
+            if let v = metrics[key] as? Double { return v == 0 }
+        }
+        return false
+    }
+}
+

@@ -9,7 +9,7 @@ records latency and errors (non-200 or a body without choices). Only 127.0.0.1 i
 loop is bounded by the duration. Prints one JSON object: per server requests, errors, req/s,
 p50/p99 latency (s), completion tokens/s, and the server's peak RSS (MB, sampled every 0.2 s).
 """
-import argparse, json, os, shutil, signal, socket, statistics, subprocess, sys, threading, time
+import argparse, json, os, shutil, signal, socket, statistics, subprocess, sys, tempfile, threading, time
 import urllib.request
 
 PROMPTS = [
@@ -108,11 +108,16 @@ def run_load(base, model_name, clients, seconds, max_tokens, pid):
 
 
 def serve(cmd, health, env=None):
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    # The server's log goes to a file: an unread pipe fills up and blocks a chatty server.
+    log = tempfile.NamedTemporaryFile(prefix="serve-load-", suffix=".log", delete=False)
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         wait_healthy(health, proc)
     except Exception:
         proc.kill()
+        log.flush()
+        with open(log.name, errors="replace") as f:
+            sys.stderr.write(f.read()[-2000:])
         raise
     return proc
 
@@ -151,13 +156,17 @@ def main():
 
     if not a.skip_llama:
         port = free_port()
-        proc = serve([sys.executable, "-m", "llama_cpp.server", "--model", a.model, "--host", "127.0.0.1",
-                      "--port", str(port), "--n_threads", str(a.threads), "--n_ctx", "2048"],
-                     f"http://127.0.0.1:{port}/v1/models")
         try:
-            out["llama_cpp"] = run_load(f"http://127.0.0.1:{port}", a.model, a.clients, a.seconds, a.max_tokens, proc.pid)
-        finally:
-            stop(proc)
+            proc = serve([sys.executable, "-m", "llama_cpp.server", "--model", a.model, "--host", "127.0.0.1",
+                          "--port", str(port), "--n_threads", str(a.threads), "--n_ctx", "2048"],
+                         f"http://127.0.0.1:{port}/v1/models")
+        except Exception as e:  # still report TruthKit's numbers
+            out["llama_cpp"] = {"error": str(e)}
+        else:
+            try:
+                out["llama_cpp"] = run_load(f"http://127.0.0.1:{port}", a.model, a.clients, a.seconds, a.max_tokens, proc.pid)
+            finally:
+                stop(proc)
     print(json.dumps(out, indent=2))
     return 1 if out["truthkit"]["errors"] else 0
 

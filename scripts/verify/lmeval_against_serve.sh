@@ -23,12 +23,17 @@ done
 DATA=${TRUTHKIT_DATA_DIR:-$(cd .. && pwd)/shared/data}
 [ -f "$DATA/truthfulqa/mc_en.jsonl" ] || { echo "no $DATA/truthfulqa/mc_en.jsonl; set TRUTHKIT_DATA_DIR" >&2; exit 1; }
 VENV=${LMEVAL_VENV:-.venv-lmeval}
-if [ ! -x "$VENV/bin/lm_eval" ]; then
+if ! "$VENV/bin/python" -c "import lm_eval, tenacity" 2>/dev/null; then
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q 'lm-eval==0.4.13'
+  "$VENV/bin/pip" install -q 'lm-eval[api]==0.4.13'
 fi
-swift build -c release --product truthkit >/dev/null
-BIN=$(swift build -c release --show-bin-path)/truthkit
+# TRUTHKIT_BIN: an already-built binary (skips the release build).
+if [ -n "${TRUTHKIT_BIN:-}" ]; then
+  BIN=$TRUTHKIT_BIN
+else
+  swift build -c release --product truthkit >/dev/null
+  BIN=$(swift build -c release --show-bin-path)/truthkit
+fi
 OUT=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$OUT"' EXIT
 
@@ -48,5 +53,5 @@ HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 "$VENV/bin/lm_eval" --model local-complet
   --include_path "$OUT/tasks" --tasks truthfulqa_local_mc1,truthfulqa_local_mc2 --limit "$LIMIT" \
   --output_path "$OUT/lmeval" >"$OUT/lmeval.log" 2>&1 || { tail -40 "$OUT/lmeval.log"; exit 1; }
 
-"$BIN" eval --model "$MODEL" --task truthfulqa-mc --limit "$LIMIT" --data "$DATA/truthfulqa/mc_en.jsonl" --json > "$OUT/truthkit.json"
+"$BIN" eval --model "$MODEL" --task truthfulqa-mc --limit "$LIMIT" --data "$DATA/truthfulqa/mc_en.jsonl" --store "$OUT/runs.sqlite" --json > "$OUT/truthkit.json"
 "$VENV/bin/python" scripts/verify/compare_lmeval.py "$OUT/lmeval" "$OUT/truthkit.json"
