@@ -118,7 +118,11 @@ struct CompletionsTests {
             let plainChoice = try #require(plain.json.choices.first)
             #expect(text == plainChoice["text"] as? String)
             let streamedLogprobs = choices.compactMap { ($0["logprobs"] as? [String: Any])?["token_logprobs"] as? [Double] }.flatMap { $0 }
-            #expect(streamedLogprobs == (plainChoice["logprobs"] as? [String: Any])?["token_logprobs"] as? [Double])
+            // Equal to float32 rounding: the second request may reuse the first one's cached prefix,
+            // so its last prompt token runs in a smaller batch and rounds differently.
+            let plainLogprobs = try #require((plainChoice["logprobs"] as? [String: Any])?["token_logprobs"] as? [Double])
+            #expect(streamedLogprobs.count == plainLogprobs.count)
+            #expect(zip(streamedLogprobs, plainLogprobs).allSatisfy { abs($0 - $1) < 1e-4 })
             #expect(choices.last?["finish_reason"] as? String == plainChoice["finish_reason"] as? String)
             #expect((events.last?["usage"] as? [String: Any])?["completion_tokens"] as? Int
                     == (plain.json["usage"] as? [String: Any])?["completion_tokens"] as? Int)

@@ -30,7 +30,10 @@ enum OpenAITest {
     /// A configuration for tests: short timeouts, small backoff, the fake's model.
     static func configuration(
         _ endpoints: [URL], model: String = "fake-model", concurrency: Int = 1, maxRetries: Int = 3,
-        timeout: Duration = .seconds(5), apiKey: String? = "sk-test", unhealthyAfter: Int = 3, api: OpenAIAPI = .completions
+        // Long enough that a healthy answer never times out while the whole suite runs in parallel
+        // on two cores (a retry would change the request counts the tests assert); the timeout
+        // tests set their own.
+        timeout: Duration = .seconds(60), apiKey: String? = "sk-test", unhealthyAfter: Int = 3, api: OpenAIAPI = .completions
     ) -> OpenAIConfiguration {
         OpenAIConfiguration(
             endpoints: endpoints, model: model, apiKey: apiKey, concurrency: concurrency, timeout: timeout, maxRetries: maxRetries,
