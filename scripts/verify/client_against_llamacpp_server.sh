@@ -10,6 +10,9 @@
 # Note: llama-cpp-python 0.3.x's server reports echoed prompt log-probabilities that differ from
 # llama.cpp's own (seen here: up to several nats per token), so its MC numbers are not expected to
 # equal the native engine's; this script checks that the whole path works, not the server's maths.
+# That server also reads `max_tokens: 0` as "until the context is full": the client's first scoring
+# request generates ~2,000 tokens (minutes on 2 cores) before the client detects it and switches the
+# endpoint to `max_tokens: 1`; hence the long --request-timeout below.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 LIMIT=5
@@ -43,7 +46,7 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 echo "served (llama.cpp server, through TruthKit's OpenAI client):"
-"$BIN" eval --backend openai --base-url "http://127.0.0.1:$PORT/v1" --model smollm2 --concurrency 1 \
+"$BIN" eval --backend openai --base-url "http://127.0.0.1:$PORT/v1" --model smollm2 --concurrency 1 --request-timeout 1800 \
   --data "$DATA/truthfulqa/mc_en.jsonl" --limit "$LIMIT" --store "$OUT/runs.sqlite" --json
 echo "native:"
 "$BIN" eval --model "$MODEL" --data "$DATA/truthfulqa/mc_en.jsonl" --limit "$LIMIT" --store "$OUT/runs.sqlite" --json
