@@ -102,9 +102,15 @@ extension EvalCommand {
             let evaluation = StoredEvaluation<MultipleChoiceItemResult>(
                 task: task.rawValue, taskVersion: "1", model: native.identity, dataset: dataset, items: runItems,
                 settings: settings, storePath: store, progressLabel: label)
-            let (outcome, _) = try await evaluation.run(
+            let (outcome, runStore) = try await evaluation.run(
                 evaluate: { completed, onItem in try await evaluator.evaluate(runItems, completed: completed, onItem: onItem) },
                 index: \.index)
+            if outcome.complete {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                let summary = try MultipleChoiceEvaluator.summarize(outcome.results)
+                _ = try await runStore.finish(run: outcome.runID, summary: try encoder.encode(summary.metrics.mapValues(\.mean)))
+            }
             return (outcome.results, outcome.runID)
         }
 
