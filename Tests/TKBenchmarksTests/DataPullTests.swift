@@ -8,7 +8,7 @@ import Testing
 @Suite struct DataPullTests {
     /// The installer the CLI builds, fetching with TKBackends' downloader (no retries, so failures are quick).
     private func installer(_ directory: URL) -> DataInstaller {
-        let downloader = Downloader(retryPolicy: .never, idleTimeout: 10)
+        let downloader = Downloader(retryPolicy: .never, idleTimeout: 120)  // generous: the whole suite runs at once on two cores
         return DataInstaller(dataDirectory: directory) { url, destination in
             _ = try await downloader.download(DownloadRequest(url: url, destination: destination))
         }

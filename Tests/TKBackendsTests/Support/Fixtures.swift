@@ -46,7 +46,7 @@ enum Fixtures {
 
     /// A downloader that retries quickly, so failure tests take milliseconds.
     static func fastDownloader(attempts: Int = 3) -> Downloader {
-        Downloader(retryPolicy: RetryPolicy(maxAttempts: attempts, initialDelay: .milliseconds(10)), idleTimeout: 10)
+        Downloader(retryPolicy: RetryPolicy(maxAttempts: attempts, initialDelay: .milliseconds(10)), idleTimeout: 120)  // generous: the whole suite runs at once on two cores
     }
 
     /// The process environment with `TRUTHKIT_HOME` inside `root` and the settings that would
