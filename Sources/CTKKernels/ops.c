@@ -75,6 +75,35 @@ static inline __m256 exp256(__m256 x) {
     __m256i k = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fx), _mm256_set1_epi32(127)), 23);
     return _mm256_mul_ps(y, _mm256_castsi256_ps(k));
 }
+
+// Natural log for 8 positive floats: x = m·2^e with m in [√½, √2), degree-8 polynomial on m − 1
+// (Cephes logf coefficients), ~1 ulp; callers pass only finite positive values.
+static inline __m256 log256(__m256 x) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    __m256i xi = _mm256_castps_si256(x);
+    __m256 e = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(xi, 23), _mm256_set1_epi32(127)));
+    __m256 m = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(xi, _mm256_set1_epi32(0x007fffff)),
+                                                   _mm256_set1_epi32(0x3f800000)));  // m in [1, 2)
+    // Fold m into [√½, √2) so the polynomial stays accurate near 1.
+    __m256 big = _mm256_cmp_ps(m, _mm256_set1_ps(1.41421356237f), _CMP_GT_OQ);
+    m = _mm256_blendv_ps(m, _mm256_mul_ps(m, _mm256_set1_ps(0.5f)), big);
+    e = _mm256_add_ps(e, _mm256_and_ps(big, one));
+    __m256 r = _mm256_sub_ps(m, one);
+    __m256 z = _mm256_mul_ps(r, r);
+    __m256 y = _mm256_set1_ps(7.0376836292E-2f);
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(-1.1514610310E-1f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(1.1676998740E-1f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(-1.2420140846E-1f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(1.4249322787E-1f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(-1.6668057665E-1f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(2.0000714765E-1f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(-2.4999993993E-1f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(3.3333331174E-1f));
+    y = _mm256_mul_ps(_mm256_mul_ps(y, r), z);
+    y = _mm256_fnmadd_ps(z, _mm256_set1_ps(0.5f), y);
+    __m256 res = _mm256_add_ps(r, y);
+    return _mm256_fmadd_ps(e, _mm256_set1_ps(0.693147180559945f), res);
+}
 #endif
 
 // row[c] = exp(row[c] - maxv) for c in [0, count); returns the sum.
@@ -176,4 +205,53 @@ void tk_attention_row(const float *q, const float *keys, const float *values, in
         const float *v = values + s * kv_ld;
         for (int64_t i = 0; i < head_dim; i++) out[i] += p * v[i];
     }
+}
+
+// One element's Jensen–Shannon terms in DoLa's form: with m = (e^a + e^b)/2,
+// m·(log m − a) + m·(log m − b); zero where both probabilities vanish.
+static inline double js_term(float a, float b) {
+    if (isnan(a) || isnan(b)) return NAN;  // a broken row must not look like a small divergence
+    const double m = 0.5 * (exp((double)a) + exp((double)b));
+    if (!(m > 0)) return 0.0;
+    const double lm = log(m);
+    return m * (lm - a) + m * (lm - b);
+}
+
+double tk_js_divergence_sum(const float *lp, const float *lq, int64_t n) {
+    double total = 0.0;
+    int64_t i = 0;
+#if defined(__AVX2__) && defined(__FMA__)
+    // m = e^max(a,b) · t with t = (1 + e^{−|a−b|}) / 2 in (½, 1]: its log never underflows, even
+    // where both probabilities do (m is then ~0 and adds nothing). Infinite inputs are masked
+    // here and redone exactly below.
+    const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f);
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    while (i + 8 <= n) {
+        // Blocks of 1024 accumulate in float lanes, then in double: terms are ≥ 0 and small.
+        const int64_t end = (n - i) / 8 * 8 > 1024 ? i + 1024 : i + (n - i) / 8 * 8;
+        __m256 acc = _mm256_setzero_ps();
+        for (; i < end; i += 8) {
+            const __m256 a = _mm256_loadu_ps(lp + i), b = _mm256_loadu_ps(lq + i);
+            const __m256 hi = _mm256_max_ps(a, b);
+            const __m256 d = _mm256_andnot_ps(sign, _mm256_sub_ps(a, b));
+            const __m256 t = _mm256_mul_ps(half, _mm256_add_ps(one, exp256(_mm256_sub_ps(_mm256_setzero_ps(), d))));
+            const __m256 m = _mm256_mul_ps(exp256(hi), t);
+            // (log m − a) + (log m − b) = 2·log t + |a − b| with no cancellation against the
+            // (large) log-probabilities themselves: only the small d and log t meet.
+            const __m256 bracket = _mm256_fmadd_ps(_mm256_set1_ps(2.0f), log256(t), d);
+            const __m256 term = _mm256_mul_ps(m, bracket);
+            const __m256 finite = _mm256_and_ps(_mm256_cmp_ps(a, _mm256_set1_ps(-INFINITY), _CMP_GT_OQ),
+                                                _mm256_cmp_ps(b, _mm256_set1_ps(-INFINITY), _CMP_GT_OQ));
+            acc = _mm256_add_ps(acc, _mm256_and_ps(term, finite));
+        }
+        float lanes[8];
+        _mm256_storeu_ps(lanes, acc);
+        for (int k = 0; k < 8; k++) total += lanes[k];
+    }
+    for (int64_t j = 0; j < i; j++) {
+        if (!(lp[j] > -INFINITY) || !(lq[j] > -INFINITY)) total += js_term(lp[j], lq[j]);
+    }
+#endif
+    for (; i < n; i++) total += js_term(lp[i], lq[i]);
+    return total;
 }

@@ -44,6 +44,10 @@ void tk_masked_softmax(float *scores, int64_t n, int64_t ld, int64_t prefix, int
 void tk_logsumexp_rows(const float *logits, int64_t n, int64_t vocab, float *lse);
 
 /// dst[i] += src[i] (residual connections).
+/// Σ over i of m·(log m − lp[i]) + m·(log m − lq[i]), m = (e^lp[i] + e^lq[i])/2: the Jensen–Shannon
+/// divergence of two log-probability rows (times 2n in DoLa's averaged form), accumulated in double.
+double tk_js_divergence_sum(const float *lp, const float *lq, int64_t n);
+
 void tk_add_inplace(float *dst, const float *src, int64_t count);
 
 /// Index of each row's largest value (lowest index on ties).

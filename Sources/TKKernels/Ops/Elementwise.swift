@@ -51,3 +51,18 @@ extension Elementwise {
         }
     }
 }
+
+extension Elementwise {
+    /// Σᵢ m·(log m − pᵢ) + m·(log m − qᵢ) with m = (e^pᵢ + e^qᵢ)/2, for two rows of
+    /// log-probabilities: twice the Jensen–Shannon divergence (in nats), vectorised with float
+    /// exp/log (a few ulp per term) and summed in double. Where either row is -infinity the term is
+    /// computed exactly (and is infinite, as the divergence is).
+    public static func jensenShannonSum(_ logP: [Float], _ logQ: [Float]) -> Double {
+        precondition(logP.count == logQ.count, "jensenShannonSum: rows of equal length")
+        return logP.withUnsafeBufferPointer { p in
+            logQ.withUnsafeBufferPointer { q in
+                tk_js_divergence_sum(p.baseAddress, q.baseAddress, Int64(p.count))
+            }
+        }
+    }
+}
