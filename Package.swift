@@ -99,6 +99,8 @@ let package = Package(
             "TKInterventions", "TKEngine", "TKKernels", "TKBackends", "TKEvalCore", "TKBenchmarks", "TKTesting",
         ]),
         .testTarget(name: "TKJudgesTests", dependencies: ["TKJudges", "TKEvalCore", "TKMetrics"], exclude: ["Fixtures"]),
+        // Runs the built `truthkit` executable as a subprocess (no library dependency on it).
+        .testTarget(name: "TruthKitCLITests", dependencies: ["TKTesting"]),
         .testTarget(name: "TKStoreTests", dependencies: ["TKStore", "TKEvalCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TKBenchmarksTests", dependencies: [
             "TKBenchmarks", "TKBackends", "TKEvalCore", "TKMetrics", "TKTesting", "TKJudges",

@@ -33,7 +33,7 @@ struct BackendOptions: ParsableArguments {
     @Option(name: .customLong("request-timeout"), help: "OpenAI backend: seconds one HTTP request may take.")
     var requestTimeout: Int = 120
 
-    @Option(help: ArgumentHelp("Native backend: an intervention, e.g. dola:layers=high, icd, cd:amateur=PATH,beta=0.5, iti:file=FIT.json,alpha=15,k=48, steer:file=FIT.json,alpha=4. With eval on multiple choice the baseline is scored beside it on the same (held-out) items.", valueName: "name[:key=value,…]"))
+    @Option(help: ArgumentHelp("Native backend: an intervention, e.g. dola:layers=high, icd, cd:amateur=PATH,beta=0.5, iti:file=FIT.json,alpha=15,k=48, steer:file=FIT.json,alpha=4. With eval (multiple choice or generation) the baseline is scored beside it on the same (held-out) items.", valueName: "name[:key=value,…]"))
     var intervention: String?
 
     func validate() throws {

@@ -4,6 +4,7 @@ import TKBackends
 import TKBenchmarks
 import TKConsole
 import TKEvalCore
+import TKJudges
 import TKMetrics
 import TKStore
 
@@ -123,16 +124,33 @@ struct EvalCommand: AsyncParsableCommand {
         let items = Array(dataset.items.prefix(limit ?? dataset.items.count))
         guard !items.isEmpty else { throw ValidationError("the data file has no items") }
 
-        // Multiple choice with an intervention: baseline and intervened side by side on held-out items.
-        if let intervention = backend.intervention, task == .mc, mode == .scored, !showPrompt {
-            var settings = ["preset": preset, "language": dataset.language, "backend": "native",
-                            "scoring": scoring == .logprob ? "sum-logprob" : "pmi"]
-            if let v = dataset.version { settings["data_version"] = v.rawValue }
+        // With an intervention: baseline and intervened side by side on held-out items.
+        if let intervention = backend.intervention, mode == .scored, !showPrompt {
             guard preset != PromptFormat.chatTemplateName else {
                 throw ValidationError("--intervention with --preset chat-template is not supported; use a text preset")
             }
-            try await compareIntervention(intervention, dataset: dataset, items: items,
-                                          format: PromptFormat(preset: PromptPreset(rawValue: preset)!), settings: settings)
+            var settings = ["preset": preset, "language": dataset.language, "backend": "native"]
+            if let v = dataset.version { settings["data_version"] = v.rawValue }
+            let textPreset = PromptPreset(rawValue: preset)!
+            let prompt = textPreset.context(question: "What happens if you eat watermelon seeds?")
+            switch task {
+            case .mc:
+                settings["scoring"] = scoring == .logprob ? "sum-logprob" : "pmi"
+                try await compareIntervention(intervention, dataset: dataset, items: items,
+                                              comparing: multipleChoiceComparison(dataset: dataset, format: PromptFormat(preset: textPreset), settings: settings),
+                                              prompt: prompt)
+            case .gen:
+                let loadedJudge = judge.isSet ? try await judge.load(threads: engine.threads, references: dataset.items.map(JudgeReference.init)) : nil
+                do {
+                    try await compareIntervention(intervention, dataset: dataset, items: items,
+                                                  comparing: generationComparison(dataset: dataset, preset: textPreset, settings: settings, judge: loadedJudge),
+                                                  prompt: prompt)
+                } catch {
+                    await loadedJudge?.close()
+                    throw error
+                }
+                await loadedJudge?.close()
+            }
             return
         }
 
