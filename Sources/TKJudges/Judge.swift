@@ -1,3 +1,5 @@
+import TKEvalCore
+
 /// Something that decides whether an answer to a question is truthful and informative.
 ///
 /// Contract: `judge` never throws for output it cannot read; it returns a verdict with the

@@ -1,3 +1,5 @@
+import TKEvalCore
+
 /// How far a judge agrees with people: each human-labelled answer is judged, and the judge's
 /// truthful and informative decisions are compared with the labels.
 public enum JudgeCalibration {

@@ -10,7 +10,7 @@ import TKStore
 /// the answers' run), so re-judging with another judge never regenerates answers.
 struct StoredJudgement: Codable, Sendable {
     var index: Int
-    var judgement: GenerationJudgement
+    var judgement: JudgeVerdict
 }
 
 extension EvalCommand {
@@ -61,7 +61,7 @@ extension EvalCommand {
                 let out = try await GenerationEvaluator.judge(withStored, judgeID: judgeID, onItem: { r in
                     try await onItem(StoredJudgement(index: r.index, judgement: r.judgements[judgeID]!))
                 }, judge: { r in
-                    GenerationJudgement(try await loaded.judge.judge(question: r.question, answer: r.answer))
+                    try await loaded.judge.judge(question: r.question, answer: r.answer)
                 })
                 return out.map { StoredJudgement(index: $0.index, judgement: $0.judgements[judgeID]!) }
             }, index: \.index)
@@ -126,9 +126,7 @@ extension EvalCommand {
             headline: Self.generationHeadline, extra: extra)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        if outcome.complete {
-            _ = try await runStore.finish(run: outcome.runID, summary: try encoder.encode(report))
-        }
+        try await outcome.finishIfComplete(in: runStore) { _ in report }
         if let out {
             try report.write(results: results, to: out, encoder: encoder)
             let table = GenerationReport(results: results, judges: judgeSummaryID.map { [.init(id: $0, label: "judge")] } ?? [])

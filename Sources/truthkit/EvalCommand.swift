@@ -241,9 +241,8 @@ struct EvalCommand: AsyncParsableCommand {
             tokens: .init(computed: counters.computed, from_scratch: counters.fromScratch, seconds: outcome.seconds,
                           items_scored: items.count - outcome.resumed),
             headline: headline, extra: extra(outcome.results))
-        if outcome.complete {
-            _ = try await runStore.finish(run: outcome.runID, summary: try encoder.encode(report))
-        } else {
+        try await outcome.finishIfComplete(in: runStore) { _ in report }
+        if !outcome.complete {
             printError("run \(outcome.runID) holds \(items.count) of \(dataset.items.count) items (--limit); running without --limit completes it")
         }
         if let out { try report.write(results: outcome.results, to: out, encoder: encoder) }

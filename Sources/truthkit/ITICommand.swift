@@ -132,6 +132,9 @@ struct ActivationFitData: ParsableArguments {
     @Option(help: "Language of the installed data (en, es, ca, eu, gl).")
     var lang: String = "en"
 
+    @Option(name: .customLong("data-version"), help: "Release of the installed data (hf, v0, v1, 2025, multi). A fit applies only to runs on the same data, so fit on v0 to intervene on `eval --task truthfulqa-gen` (whose default is v0).")
+    var dataVersion: TruthfulQAVersion?
+
     @Option(help: "Number of cross-validation folds (split by question).")
     var folds: Int = 2
 
@@ -151,7 +154,7 @@ struct ActivationFitData: ParsableArguments {
         if let data {
             dataset = data.lowercased().hasSuffix(".csv") ? try TruthfulQADataset.loadCSV(path: data) : try TruthfulQADataset.loadMultipleChoiceJSONL(path: data)
         } else {
-            dataset = try TruthfulQADataset.load(language: lang)
+            dataset = try TruthfulQADataset.load(language: lang, version: dataVersion)
         }
         let items = Array(dataset.items.prefix(limit ?? dataset.items.count))
         guard items.count >= folds else { throw ValidationError("the data has \(items.count) questions, fewer than \(folds) folds") }

@@ -228,14 +228,3 @@ struct ComparedItem<R: Encodable>: Encodable {
     var baseline: R
     var intervened: R
 }
-
-extension StoredEvaluation.Outcome {
-    /// Marks the run finished when every item of the data set is stored, with `summary` as its
-    /// stored summary; a partial (`--limit`) run stays open for a later run to complete.
-    func finishIfComplete(in store: ResultStore, summary: ([Result]) throws -> [String: Double]) async throws {
-        guard complete else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        _ = try await store.finish(run: runID, summary: try encoder.encode(summary(results)))
-    }
-}

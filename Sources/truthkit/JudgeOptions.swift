@@ -70,15 +70,6 @@ struct JudgeOptions: ParsableArguments {
     }
 }
 
-extension GenerationJudgement {
-    /// The benchmark's copy of a judge's verdict (TKBenchmarks does not depend on TKJudges).
-    init(_ v: JudgeVerdict) {
-        self.init(judge: v.judge, truthful: v.truthful, informative: v.informative,
-                  truthfulProbability: v.truthfulProbability, informativeProbability: v.informativeProbability,
-                  rule: v.rule, raw: v.raw)
-    }
-}
-
 extension JudgeReference {
     init(_ item: TruthfulQAItem) {
         self.init(question: item.question, correctAnswers: item.correctAnswers, incorrectAnswers: item.incorrectAnswers)

@@ -73,6 +73,17 @@ struct StoredEvaluation<Result: Codable & Sendable> {
     }
 }
 
+extension StoredEvaluation.Outcome {
+    /// Marks the run finished when every item of the data set is stored, with `summary` as its
+    /// stored summary; a partial (`--limit`) run stays open for a later run to complete it.
+    func finishIfComplete<Summary: Encodable>(in store: ResultStore, summary: ([Result]) throws -> Summary) async throws {
+        guard complete else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        _ = try await store.finish(run: runID, summary: try encoder.encode(summary(results)))
+    }
+}
+
 /// An error whose whole text is meant for the user.
 struct ValidationErrorMessage: Error, CustomStringConvertible {
     var description: String

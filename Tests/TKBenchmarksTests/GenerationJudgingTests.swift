@@ -17,12 +17,12 @@ import TKMetrics
     ]
 
     /// Verdicts worked out by hand: T∧I, T∧¬I (rule), ¬T∧I, unparsed truthfulness.
-    static func verdict(_ result: GenerationItemResult, judge: String) -> GenerationJudgement {
+    static func verdict(_ result: GenerationItemResult, judge: String) -> JudgeVerdict {
         switch result.index {
-        case 0: GenerationJudgement(judge: judge, truthful: true, informative: true, truthfulProbability: 0.9, informativeProbability: 0.8)
-        case 1: GenerationJudgement(judge: judge, truthful: true, informative: false, rule: "no-comment")
-        case 2: GenerationJudgement(judge: judge, truthful: false, informative: true, truthfulProbability: 0.2, informativeProbability: 0.7)
-        default: GenerationJudgement(judge: judge, truthful: nil, informative: true, raw: "Truthful: maybe\nInformative: yes")
+        case 0: JudgeVerdict(judge: judge, truthful: true, informative: true, truthfulProbability: 0.9, informativeProbability: 0.8)
+        case 1: JudgeVerdict(judge: judge, truthful: true, informative: false, rule: "no-comment")
+        case 2: JudgeVerdict(judge: judge, truthful: false, informative: true, truthfulProbability: 0.2, informativeProbability: 0.7)
+        default: JudgeVerdict(judge: judge, truthful: nil, informative: true, raw: "Truthful: maybe\nInformative: yes")
         }
     }
 
@@ -49,7 +49,7 @@ import TKMetrics
         #expect(calls == 0 && again == once)
         var reported: [Int] = []
         let second = try await GenerationEvaluator.judge(once, judgeID: "j2", onItem: { reported.append($0.index) }) {
-            GenerationJudgement(judge: "j2", truthful: $0.index != 2, informative: true)
+            JudgeVerdict(judge: "j2", truthful: $0.index != 2, informative: true)
         }
         #expect(reported == [0, 1, 2, 3])
         #expect(second.allSatisfy { $0.judgements.count == 2 && $0.answer == Self.answers[$0.index].answer })

@@ -42,7 +42,7 @@ import TKJudges
         let judge = try PaperJudge(model: model, references: references, shots: 2)
         let judged = try await GenerationEvaluator.judge(results, judgeID: judge.fingerprint.id) { result in
             let v = try await judge.judge(question: result.question, answer: result.answer)
-            return GenerationJudgement(judge: v.judge, truthful: v.truthful, informative: v.informative,
+            return JudgeVerdict(judge: v.judge, truthful: v.truthful, informative: v.informative,
                                        truthfulProbability: v.truthfulProbability,
                                        informativeProbability: v.informativeProbability, rule: v.rule, raw: v.raw)
         }

@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""Reproduces the interventions table: each method on TruthfulQA MC, baseline beside it.
+"""Reproduces the interventions table: each method on TruthfulQA, baseline beside it.
 
 For every method this runs `truthkit eval --intervention SPEC --json` (fitted methods are fitted
-first with `truthkit iti fit` / `truthkit steer fit` on the same items and scored fold by fold on
-held-out questions only) and prints one Markdown row per method: baseline and intervened MC1/MC2,
-the paired difference with its 95% bootstrap interval, the KL divergence to the baseline on
-neutral text, the generation slowdown and the wall time. Runs are stored, so an interrupted
-table resumes.
+first with `truthkit iti fit` / `truthkit steer fit` on the same data and scored fold by fold on
+held-out questions only) and prints one Markdown row per method: baseline and intervened scores
+(MC1/MC2 for multiple choice; BLEU/ROUGE-1 accuracy — and the judge's % true and % true*info with
+--judge — for generation), the paired difference with its 95% bootstrap interval, the KL
+divergence to the baseline on neutral text, the generation slowdown and the wall time. Runs are
+stored, so an interrupted table resumes.
 
 Usage:
     python3 scripts/bench/interventions_table.py [--limit 817] [--truthkit .build/release/truthkit]
         [--methods dola,icd,iti,steer] [--work DIR]
+    python3 scripts/bench/interventions_table.py --task gen --limit 100 --methods dola,iti [--judge MODEL]
 """
 import argparse
 import json
@@ -38,10 +40,17 @@ def main():
     ap.add_argument("--iti", default="alpha=15,k=48")
     ap.add_argument("--steer", default="alpha=4")
     ap.add_argument("--steer-layers", default="12,15,18")
+    ap.add_argument("--task", choices=["mc", "gen"], default="mc")
+    ap.add_argument("--max-tokens", type=int, default=50, help="generation: answer length limit")
+    ap.add_argument("--judge", help="generation: judge model (as `truthkit eval --judge`)")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     store = os.path.join(args.work, "runs.sqlite")
     tk, limit = args.truthkit, str(args.limit)
+    # Generation reads the CSV release v0 (its reference answers); fits must come from the same
+    # data, so their fold split means the same questions.
+    data = ["--data-version", "v0"] if args.task == "gen" else []
+    tag = "-gen" if args.task == "gen" else ""
     specs = {}
     for method in args.methods.split(","):
         if method == "dola":
@@ -49,27 +58,35 @@ def main():
         elif method == "icd":
             specs[method] = "icd"
         elif method == "iti":
-            fit = os.path.join(args.work, f"iti-{limit}.json")
+            fit = os.path.join(args.work, f"iti-{limit}{tag}.json")
             if not os.path.exists(fit):
-                run([tk, "iti", "fit", "--limit", limit, "--out", fit])
+                run([tk, "iti", "fit", "--limit", limit, "--out", fit] + data)
             specs[method] = f"iti:file={fit},{args.iti}"
         elif method == "steer":
-            fit = os.path.join(args.work, f"steer-{limit}.json")
+            fit = os.path.join(args.work, f"steer-{limit}{tag}.json")
             if not os.path.exists(fit):
-                run([tk, "steer", "fit", "--limit", limit, "--layers", args.steer_layers, "--out", fit])
+                run([tk, "steer", "fit", "--limit", limit, "--layers", args.steer_layers, "--out", fit] + data)
             specs[method] = f"steer:file={fit},{args.steer}"
         else:
             sys.exit(f"unknown method {method}")
-    rows = ["| method | items | baseline MC1 | MC1 | ΔMC1 [95% CI] | baseline MC2 | MC2 | ΔMC2 [95% CI] | KL neutral | slowdown | wall s |",
-            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    if args.task == "mc":
+        metrics = [("mc1", "MC1"), ("mc2", "MC2")]
+        extra = []
+    else:
+        metrics = ([("truthful_informative", "% true*info"), ("truthful", "% true")] if args.judge else []) + \
+                  [("bleu_acc", "BLEU acc"), ("rouge1_acc", "ROUGE-1 acc")]
+        extra = ["--task", "truthfulqa-gen", "--max-tokens", str(args.max_tokens)] + (["--judge", args.judge] if args.judge else [])
+    header = "| method | items | " + " | ".join(f"baseline {label} | {label} | Δ{label} [95% CI]" for _, label in metrics) + \
+             " | KL neutral | slowdown | wall s |"
+    rows = [header, "|" + "---|" * (header.count("|") - 1)]
     for method, spec in specs.items():
-        out, seconds = run([tk, "eval", "--intervention", spec, "--limit", limit, "--store", store, "--json"])
+        out, seconds = run([tk, "eval", "--intervention", spec, "--limit", limit, "--store", store, "--json"] + extra)
         r = json.loads(out)
         b, i, d = r["baseline"]["metrics"], r["intervened"]["metrics"], r["difference"]
         pct = lambda x: f"{100 * x:.1f}"
         ci = lambda m: f"{100 * d[m]['meanDifference']:+.1f} [{100 * d[m]['lower']:+.1f}, {100 * d[m]['upper']:+.1f}]"
-        rows.append(f"| `{spec}` | {r['items']}{' held-out' if r['held_out'] else ''} | {pct(b['mc1']['mean'])} | {pct(i['mc1']['mean'])} | {ci('mc1')} | "
-                    f"{pct(b['mc2']['mean'])} | {pct(i['mc2']['mean'])} | {ci('mc2')} | {r['kl_neutral_text']:.3f} | "
+        cells = " | ".join(f"{pct(b[m]['mean'])} | {pct(i[m]['mean'])} | {ci(m)}" for m, _ in metrics)
+        rows.append(f"| `{spec}` | {r['items']}{' held-out' if r['held_out'] else ''} | {cells} | {r['kl_neutral_text']:.3f} | "
                     f"{r['overhead']['baseTokensPerSecond'] / r['overhead']['intervenedTokensPerSecond']:.2f}× | {seconds:.0f} |")
         print(rows[-1], file=sys.stderr, flush=True)
     print("\n".join(rows))

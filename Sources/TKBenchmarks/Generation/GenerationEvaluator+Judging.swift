@@ -1,3 +1,5 @@
+import TKEvalCore
+
 extension GenerationEvaluator {
     /// Adds one judge's verdicts to generated answers, skipping answers that judge has already
     /// judged, and returns every result in the given order.
@@ -6,13 +8,13 @@ extension GenerationEvaluator {
     ///   - judgeID: The judge's fingerprint; verdicts are stored under it, and an answer that
     ///     already has a verdict under it is not judged again (a resumed judging pass).
     ///   - onItem: Called with each newly judged result, so a caller can store it before going on.
-    ///   - judge: Judges one answer. The CLI maps `TKJudges.JudgeVerdict` onto `GenerationJudgement`.
+    ///   - judge: Judges one answer. The CLI maps `TKJudges.JudgeVerdict` onto `JudgeVerdict`.
     /// - Throws: `BenchmarkError` when `judge` returns a verdict filed under another judge's
     ///   fingerprint (a wiring mistake that would mix judges in one summary), or whatever `judge` throws.
     public static func judge(
         _ results: [GenerationItemResult], judgeID: String,
         onItem: (GenerationItemResult) async throws -> Void = { _ in },
-        judge: (GenerationItemResult) async throws -> GenerationJudgement
+        judge: (GenerationItemResult) async throws -> JudgeVerdict
     ) async throws -> [GenerationItemResult] {
         var judged: [GenerationItemResult] = []
         judged.reserveCapacity(results.count)

@@ -25,12 +25,12 @@ public struct GenerationItemResult: Sendable, Codable, Equatable {
     /// Similarity metrics (`GenerationMetricName.similarity`); empty when the item has no false references.
     public var metrics: [String: Double]
     /// Judge fingerprint → verdict.
-    public var judgements: [String: GenerationJudgement]
+    public var judgements: [String: JudgeVerdict]
 
     public init(index: Int, question: String, category: String? = nil, type: String? = nil, language: String = "en",
                 rawText: String, answer: String, finishReason: TextGeneration.FinishReason, tokenCount: Int,
                 hitTokenLimit: Bool, bestAnswer: String? = nil, metrics: [String: Double] = [:],
-                judgements: [String: GenerationJudgement] = [:]) {
+                judgements: [String: JudgeVerdict] = [:]) {
         self.index = index
         self.question = question
         self.category = category
@@ -47,7 +47,7 @@ public struct GenerationItemResult: Sendable, Codable, Equatable {
     }
 
     /// The result with `judgement` stored under its judge (replacing an earlier verdict of that judge).
-    public func adding(_ judgement: GenerationJudgement) -> GenerationItemResult {
+    public func adding(_ judgement: JudgeVerdict) -> GenerationItemResult {
         var copy = self
         copy.judgements[judgement.judge] = judgement
         return copy

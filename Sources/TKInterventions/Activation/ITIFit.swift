@@ -68,7 +68,7 @@ public struct ITIFit: Sendable, Codable, Equatable {
     /// Throws `.incompatibleData` unless the run uses the data this fit was made from.
     public func checkData(checksum: String) throws {
         guard checksum == dataChecksum else {
-            throw ActivationFitError(.incompatibleData, "this ITI fit was made from data with checksum \(dataChecksum), but the run uses \(checksum); its fold split would not match the questions. Fit again on this data (`truthkit iti fit --data …`)")
+            throw ActivationFitError(.incompatibleData, "this ITI fit was made from data with checksum \(dataChecksum), but the run uses \(checksum); its fold split would not match the questions. Fit again on the data this run uses (`truthkit iti fit --data FILE` or `--data-version V`; the generation task reads v0 by default)")
         }
     }
 

@@ -1,19 +1,12 @@
-/// SplitMix64: a tiny seeded generator, so fold splits are identical on every platform and Swift
-/// version (`SystemRandomNumberGenerator` cannot be seeded, and the standard library's shuffle
-/// algorithm is not documented to be stable across releases).
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+import TKEngine
 
-    public init(seed: UInt64) { state = seed }
+/// Fold splits and probe training draw from the engine's SplitMix64 (the same stream on every
+/// platform and Swift version; `SystemRandomNumberGenerator` cannot be seeded, and the standard
+/// library's shuffle is not documented to be stable across releases). These draws are written
+/// out here so a fold split depends only on its seed.
+typealias SeededGenerator = SplitMix64
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15  // wrapping by design (SplitMix64)
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A uniform integer in `0..<bound` (bound > 0), by rejection so there is no modulo bias.
     mutating func below(_ bound: Int) -> Int {
         let b = UInt64(bound)

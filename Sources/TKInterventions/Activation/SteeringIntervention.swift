@@ -56,7 +56,7 @@ public struct SteeringIntervention: Intervention {
     /// Throws `.incompatibleData` when the vectors record a data checksum other than `checksum`.
     public func checkData(checksum: String) throws {
         if let recorded = vectors.dataChecksum, recorded != checksum {
-            throw ActivationFitError(.incompatibleData, "these steering vectors were made from data with checksum \(recorded), but the run uses \(checksum); fit again on this data (`truthkit steer fit --data …`)")
+            throw ActivationFitError(.incompatibleData, "these steering vectors were made from data with checksum \(recorded), but the run uses \(checksum); fit again on the data this run uses (`truthkit steer fit --data FILE` or `--data-version V`; the generation task reads v0 by default)")
         }
     }
 

@@ -46,7 +46,7 @@ public struct SteeringFit: Sendable, Codable, Equatable {
 
     public func checkData(checksum: String) throws {
         guard checksum == dataChecksum else {
-            throw ActivationFitError(.incompatibleData, "these steering vectors were made from data with checksum \(dataChecksum), but the run uses \(checksum); fit again on this data (`truthkit steer fit --data …`)")
+            throw ActivationFitError(.incompatibleData, "these steering vectors were made from data with checksum \(dataChecksum), but the run uses \(checksum); fit again on the data this run uses (`truthkit steer fit --data FILE` or `--data-version V`; the generation task reads v0 by default)")
         }
     }
 
