@@ -16,7 +16,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Tokens generated in the decode measurement.")
     var decodeTokens: Int = 64
 
-    @Flag(help: "Print {\"prefill_tokens_per_s\":{\"128\":…,\"512\":…},\"decode_tokens_per_s\":…,\"peak_rss_mb\":…,\"threads\":…} on stdout.")
+    @Flag(help: "Print {\"prefill_tokens_per_s\":{\"128\":…,\"512\":…},\"decode_tokens_per_s\":…,\"decode_int8_tokens_per_s\":…,\"peak_rss_mb\":…,\"threads\":…} on stdout.")
     var json = false
 
     func validate() throws {
@@ -37,6 +37,7 @@ struct BenchCommand: AsyncParsableCommand {
                 print("prefill \(n) tokens: \(String(format: "%8.1f", rate)) tokens/s")
             }
             print("decode:            \(String(format: "%8.1f", result.decode_tokens_per_s)) tokens/s")
+            print("decode, int8 act.: \(String(format: "%8.1f", result.decode_int8_tokens_per_s)) tokens/s (--activations int8)")
             print("peak RSS:          \(String(format: "%8.1f", result.peak_rss_mb)) MB (threads: \(result.threads))")
         }
     }

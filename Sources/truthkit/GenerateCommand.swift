@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TKEngine
+import TKKernels
 import TKInterventions
 import TKBackends
 
@@ -37,6 +38,9 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An intervention applied while generating, e.g. dola:layers=high, icd, iti:file=FIT.json,alpha=15,k=48.", valueName: "name[:key=value,…]"))
     var intervention: String?
 
+    @Option(help: "Activations of the decode steps: float32 (exact, default) or int8 (quantised per block like llama.cpp's: faster, numbers differ slightly; the prompt stays float32).")
+    var activations: ActivationPrecision = .float32
+
     @Flag(help: "Parse special tokens written in the prompt (e.g. <|im_start|>).")
     var parseSpecial = false
 
@@ -67,7 +71,7 @@ struct GenerateCommand: AsyncParsableCommand {
         let applied = try intervention.map { try InterventionLoader.make(try InterventionSpec(parsing: $0), for: m) }
         let request = GenerationRequest(prompt: ids, maxTokens: maxTokens,
                                         sampling: SamplingSettings(temperature: temperature, topK: topK, topP: topP, seed: seed),
-                                        stopSequences: stops)
+                                        stopSequences: stops, activations: activations)
         let start = Date()
         let result = try session.generate(
             request, hooks: try applied?.hooks(for: m) ?? Hooks(),
@@ -89,3 +93,5 @@ struct GenerateCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension ActivationPrecision: ExpressibleByArgument {}

@@ -19,6 +19,20 @@ int tk_matmul_rows(int32_t type, const void *w, int64_t cols, size_t row_bytes,
                    const float *x, int64_t n, int64_t ldx,
                    float *y, int64_t ldy, int64_t row_begin, int64_t row_end, float *scratch);
 
+/// 8-bit activations (opt-in fast decode, see qmatvec_q8.c): whether `type` has a kernel.
+int tk_q8_activation_supported(int32_t type);
+
+/// Quantises one activation row of `cols` (a multiple of 32) per 32-element block: q = round(x/d),
+/// d = max|x|/127 into scale[b], and the exact float sum of the block's x into sum[b].
+void tk_quantize_activations_q8(const float *x, int64_t cols, int8_t *q, float *scale, float *sum);
+
+/// y[r] = W row r · x for r in [row_begin, row_end), x given quantised by
+/// `tk_quantize_activations_q8`. `force_scalar` selects the portable loop (tests compare the two).
+/// Returns -1 for a type without a kernel or `cols` not a multiple of 32.
+int tk_matvec_q8_rows(int32_t type, const void *w, int64_t cols, size_t row_bytes,
+                      const int8_t *q, const float *scale, const float *sum,
+                      float *y, int64_t row_begin, int64_t row_end, int32_t force_scalar);
+
 /// Rows [row_begin, row_end) of W dequantised to float32 into dst (row-major, `cols` per row).
 int tk_dequantize_rows(int32_t type, const void *w, int64_t cols, size_t row_bytes,
                        int64_t row_begin, int64_t row_end, float *dst);

@@ -9,7 +9,10 @@ import TKKernels
 public struct EngineBenchmark {
     public struct Result: Codable, Sendable {
         public var prefill_tokens_per_s: [String: Double]
+        /// Decode with exact float32 activations (the default everywhere).
         public var decode_tokens_per_s: Double
+        /// Decode with 8-bit activations (`--activations int8`, llama.cpp's scheme): opt-in speed.
+        public var decode_int8_tokens_per_s: Double
         public var peak_rss_mb: Double
         public var threads: Int
         public var model: String
@@ -52,23 +55,33 @@ public struct EngineBenchmark {
             prefill[String(n)] = Double(n) / median(times)
             progress("prefill \(n): \(String(format: "%.1f", prefill[String(n)]!)) tokens/s")
         }
-        var decodeRates: [Double] = []
+        let decode = try decodeRate(session, activations: .float32)
+        progress("decode: \(String(format: "%.1f", decode)) tokens/s")
+        let decodeInt8 = try decodeRate(session, activations: .int8)
+        progress("decode (8-bit activations): \(String(format: "%.1f", decodeInt8)) tokens/s")
+        return Result(prefill_tokens_per_s: prefill, decode_tokens_per_s: decode, decode_int8_tokens_per_s: decodeInt8,
+                      peak_rss_mb: ProcessMemory.peakResidentMegabytes(), threads: threads, model: model.path)
+    }
+
+    /// Median tokens/s of greedy decode steps (full logits + argmax) after a short prompt.
+    func decodeRate(_ session: InferenceSession, activations: ActivationPrecision) throws -> Double {
+        var rates: [Double] = []
         let prompt = sampleTokens(16)
         for rep in 0...repetitions {
             session.reset()
+            session.compute.activationPrecision = .float32
             var hidden = try session.forward(.sequence(prompt, startingAt: 0, outputs: .last))
+            session.compute.activationPrecision = activations
+            defer { session.compute.activationPrecision = .float32 }
             let start = DispatchTime.now().uptimeNanoseconds
             for _ in 0..<decodeTokens {
                 let next = Sampler.argmax(session.logits(fromHidden: hidden).row(0))
                 hidden = try session.forward(.sequence([next], startingAt: session.length, outputs: .last))
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            if rep > 0 { decodeRates.append(Double(decodeTokens) / seconds) }
+            if rep > 0 { rates.append(Double(decodeTokens) / seconds) }
         }
-        let decode = median(decodeRates)
-        progress("decode: \(String(format: "%.1f", decode)) tokens/s")
-        return Result(prefill_tokens_per_s: prefill, decode_tokens_per_s: decode,
-                      peak_rss_mb: ProcessMemory.peakResidentMegabytes(), threads: threads, model: model.path)
+        return median(rates)
     }
 
     func median(_ xs: [Double]) -> Double {

@@ -17,12 +17,18 @@ public struct GenerationRequest: Sendable {
     public var maxTokens: Int
     public var sampling: SamplingSettings
     public var stopSequences: [String]
+    /// Activations of the decode steps: exact float32 (default) or 8-bit for speed. The prompt is
+    /// always computed in float32, and the generated tokens' keys/values are dropped afterwards,
+    /// so the cache a later request reuses holds only exact entries.
+    public var activations: ActivationPrecision
 
-    public init(prompt: [Int32], maxTokens: Int = 128, sampling: SamplingSettings = .greedy, stopSequences: [String] = []) {
+    public init(prompt: [Int32], maxTokens: Int = 128, sampling: SamplingSettings = .greedy, stopSequences: [String] = [],
+                activations: ActivationPrecision = .float32) {
         self.prompt = prompt
         self.maxTokens = maxTokens
         self.sampling = sampling
         self.stopSequences = stopSequences
+        self.activations = activations
     }
 }
 
@@ -62,7 +68,13 @@ extension InferenceSession {
         var hooks = hooks
         let recorder = processor.map { LastRowRecorder(points: $0.recordedPoints) }
         recorder?.install(into: &hooks)
+        let precision = compute.activationPrecision
+        compute.activationPrecision = .float32
+        defer { compute.activationPrecision = precision }
         var hidden = try forward(.sequence(Array(request.prompt[reused...]), startingAt: reused, outputs: .last), hooks: hooks)
+        compute.activationPrecision = request.activations
+        // Entries computed from 8-bit activations never stay in the cache for a later request.
+        defer { if request.activations != .float32 { truncate(to: min(length, request.prompt.count)) } }
 
         var sampler = Sampler(settings: request.sampling)
         var decoder = StreamingDecoder(tokenizer: model.tokenizer)

@@ -15,6 +15,9 @@ public final class ComputeContext {
     /// Below this many activation rows, quantised blocks are dotted directly; at or above it,
     /// weight tiles are dequantised and multiplied with BLAS sgemm.
     public var gemmThreshold: Int = 8
+    /// Activations of short products (decode): exact float32, or 8-bit for speed (opt-in; see
+    /// `ActivationPrecision`).
+    public var activationPrecision: ActivationPrecision = .float32
     /// Weight rows dequantised per sgemm call (bounds scratch memory for the vocabulary head).
     public var tileRows: Int = 2048
     /// Query rows per attention block: keys past the block's last causal position are skipped.

@@ -17,6 +17,10 @@ extension ComputeContext {
         let cols = w.cols, rowBytes = w.rowBytes, outRows = w.rows
         let base = SendableRawPointer(pointer: w.base)
         let xp = SendablePointer(pointer: x.storage), yp = SendablePointer(pointer: y.storage)
+        if usesInt8(rows: n, w) {
+            matmulInt8(x, [(w, y)])
+            return
+        }
         let ranges = Self.split(w.rows, parts: w.rows * cols >= 1 << 16 ? threads : 1, align: 16)
 
         if n < gemmThreshold {
@@ -50,6 +54,10 @@ extension ComputeContext {
     /// synchronisation is noise next to sgemm, run one product at a time.
     public func matmul(_ x: FloatMatrix, _ pairs: [(weight: QuantizedMatrix, output: FloatMatrix)]) {
         let n = x.rows
+        if n > 0, pairs.allSatisfy({ usesInt8(rows: n, $0.weight) }) {
+            matmulInt8(x, pairs)
+            return
+        }
         guard n > 0, n < gemmThreshold, threads > 1, pairs.count > 1 else {
             for p in pairs { matmul(x, p.weight, into: p.output) }
             return
