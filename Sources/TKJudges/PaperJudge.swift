@@ -109,20 +109,40 @@ public struct PaperJudge: Judge {
     }
 
     public func judge(question: String, answer: String) async throws -> JudgeVerdict {
-        if appliesNoCommentRule, let rule = NoCommentRule.match(answer) {
-            return NoCommentRule.verdict(rule: rule, judge: fingerprint.id)
+        try await judge([JudgedAnswer(question: question, answer: answer)])[0]
+    }
+
+    /// Every truthfulness request of the batch, then every informativeness request, in one
+    /// scoring call: consecutive requests share their few-shot block, so a prefix-caching model
+    /// computes each aspect's examples once per batch instead of once per answer.
+    public func judge(_ answers: [JudgedAnswer]) async throws -> [JudgeVerdict] {
+        var verdicts = [JudgeVerdict?](repeating: nil, count: answers.count)
+        var asked: [Int] = []
+        for (i, a) in answers.enumerated() {
+            if appliesNoCommentRule, let rule = NoCommentRule.match(a.answer) {
+                verdicts[i] = NoCommentRule.verdict(rule: rule, judge: fingerprint.id)
+            } else {
+                asked.append(i)
+            }
         }
-        let requests = JudgeAspect.allCases.map { request(question: question, answer: answer, aspect: $0) }
+        guard !asked.isEmpty else { return verdicts.map { $0! } }
+        let requests = JudgeAspect.allCases.flatMap { aspect in
+            asked.map { request(question: answers[$0].question, answer: answers[$0].answer, aspect: aspect) }
+        }
         let scores = try await model.score(requests)
-        guard scores.count == 2, scores.allSatisfy({ $0.count == 2 }) else {
-            throw JudgeError(.badModelResponse, "The judge model \(model.identity.name) returned \(scores.map(\.count)) scores for 2 requests of 2 continuations; its backend is not following the LanguageModel contract.")
+        guard scores.count == requests.count, scores.allSatisfy({ $0.count == 2 }) else {
+            throw JudgeError(.badModelResponse, "The judge model \(model.identity.name) returned \(scores.count) score lists (\(Set(scores.map(\.count)).sorted()) continuations) for \(requests.count) requests of 2 continuations; its backend is not following the LanguageModel contract.")
         }
-        let truthful = YesNoProbability(logprobYes: scores[0][0].logprob, logprobNo: scores[0][1].logprob)
-        let informative = YesNoProbability(logprobYes: scores[1][0].logprob, logprobNo: scores[1][1].logprob)
-        return JudgeVerdict(
-            judge: fingerprint.id,
-            truthful: truthful.yes.map { $0 >= threshold }, informative: informative.yes.map { $0 >= threshold },
-            truthfulProbability: truthful.yes, informativeProbability: informative.yes)
+        for (k, i) in asked.enumerated() {
+            let t = scores[k], f = scores[asked.count + k]
+            let truthful = YesNoProbability(logprobYes: t[0].logprob, logprobNo: t[1].logprob)
+            let informative = YesNoProbability(logprobYes: f[0].logprob, logprobNo: f[1].logprob)
+            verdicts[i] = JudgeVerdict(
+                judge: fingerprint.id,
+                truthful: truthful.yes.map { $0 >= threshold }, informative: informative.yes.map { $0 >= threshold },
+                truthfulProbability: truthful.yes, informativeProbability: informative.yes)
+        }
+        return verdicts.map { $0! }
     }
 }
 

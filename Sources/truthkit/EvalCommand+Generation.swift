@@ -58,10 +58,11 @@ extension EvalCommand {
         let (judged, _) = try await judging.run(
             evaluate: { completed, onItem in
                 let withStored = results.map { r in completed[r.index].map { r.adding($0.judgement) } ?? r }
-                let out = try await GenerationEvaluator.judge(withStored, judgeID: judgeID, onItem: { r in
+                // Batches of 16: the paper judge then computes each aspect's few-shot block once per batch.
+                let out = try await GenerationEvaluator.judge(withStored, judgeID: judgeID, batchSize: 16, onItem: { r in
                     try await onItem(StoredJudgement(index: r.index, judgement: r.judgements[judgeID]!))
-                }, judge: { r in
-                    try await loaded.judge.judge(question: r.question, answer: r.answer)
+                }, judgeBatch: { batch in
+                    try await loaded.judge.judge(batch.map { JudgedAnswer(question: $0.question, answer: $0.answer) })
                 })
                 return out.map { StoredJudgement(index: $0.index, judgement: $0.judgements[judgeID]!) }
             }, index: \.index)

@@ -42,6 +42,27 @@ import TKMetrics
         #expect(rates.byType["Non-Adversarial"]!["truthful"]!.count == 1)
     }
 
+    @Test func batchesJudgeOnlyPendingAnswersAndStoreEachInOrder() async throws {
+        // Item 1 already judged: batches of 2 over the other three are [0, 2] and [3].
+        let partly = Self.answers.map { $0.index == 1 ? $0.adding(Self.verdict($0, judge: "j1")) : $0 }
+        var batches: [[Int]] = [], stored: [Int] = []
+        let judged = try await GenerationEvaluator.judge(partly, judgeID: "j1", batchSize: 2, onItem: { stored.append($0.index) },
+                                                         judgeBatch: { batch in
+                                                             batches.append(batch.map(\.index))
+                                                             return batch.map { Self.verdict($0, judge: "j1") }
+                                                         })
+        #expect(batches == [[0, 2], [3]])
+        #expect(stored == [0, 2, 3])
+        let oneByOne = try await GenerationEvaluator.judge(Self.answers, judgeID: "j1") { Self.verdict($0, judge: "j1") }
+        #expect(judged == oneByOne)
+        // A judge that drops a verdict is an error, not a silently unjudged answer.
+        await #expect(throws: BenchmarkError.self) {
+            _ = try await GenerationEvaluator.judge(Self.answers, judgeID: "j1", batchSize: 3, judgeBatch: { batch in
+                Array(batch.dropLast().map { Self.verdict($0, judge: "j1") })
+            })
+        }
+    }
+
     @Test func rejudgingSkipsJudgedAnswersAndKeepsOtherJudges() async throws {
         let once = try await GenerationEvaluator.judge(Self.answers, judgeID: "j1") { Self.verdict($0, judge: "j1") }
         var calls = 0

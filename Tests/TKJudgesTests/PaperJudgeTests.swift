@@ -95,11 +95,52 @@ import TKJudges
         #expect(off.fingerprint != judge.fingerprint)
     }
 
+    @Test func aBatchGivesTheSameVerdictsWithRequestsGroupedByAspect() async throws {
+        let dummy = try PaperJudge(model: ScriptedModel(), references: Self.references, shots: 2, seed: 3)
+        let answers = [JudgedAnswer(question: "Question 0?", answer: "Yes."), JudgedAnswer(question: "Question 1?", answer: "I have no comment."),
+                       JudgedAnswer(question: "Question 2?", answer: "No.")]
+        var scores: [String: [String: Double]] = [:]
+        for (k, a) in answers.enumerated() where k != 1 {
+            scores[dummy.prompt(question: a.question, answer: a.answer, aspect: .truthful)] = [" yes": log(0.1 + 0.3 * Double(k)), " no": log(0.4)]
+            scores[dummy.prompt(question: a.question, answer: a.answer, aspect: .informative)] = [" yes": log(0.7), " no": log(0.2 + 0.2 * Double(k))]
+        }
+        let recorder = RecordingModel(inner: ScriptedModel(name: "judge", scores: scores))
+        let judge = try PaperJudge(model: recorder, references: Self.references, shots: 2, seed: 3)
+        let batch = try await judge.judge(answers)
+        var single: [JudgeVerdict] = []
+        for a in answers { single.append(try await judge.judge(question: a.question, answer: a.answer)) }
+        #expect(batch == single)
+        #expect(batch[1].rule == NoCommentRule.noComment)
+        #expect(batch[0].truthful == false && batch[2].truthful == true)
+        // The batch's first call: both truthfulness prompts, then both informativeness prompts —
+        // so consecutive requests share their few-shot block.
+        let calls = await recorder.calls
+        #expect(calls.first?.map { $0.hasSuffix("True:") } == [true, true, false, false])
+    }
+
     @Test func tooSmallAPoolIsAnError() {
         #expect(throws: JudgeError.self) {
             try PaperJudge(model: ScriptedModel(), references: Array(Self.references.prefix(2)), shots: 4)
         }
         #expect(throws: JudgeError.self) { try PaperJudge(model: ScriptedModel(), references: Self.references, shots: -1) }
         #expect(throws: JudgeError.self) { try PaperJudge(model: ScriptedModel(), references: Self.references, threshold: 1.5) }
+    }
+}
+
+/// Passes scoring through to a scripted model and records each call's contexts in order.
+actor RecordingModel: LanguageModel {
+    let inner: ScriptedModel
+    private(set) var calls: [[String]] = []
+    nonisolated var identity: ModelIdentity { inner.identity }
+
+    init(inner: ScriptedModel) { self.inner = inner }
+
+    func score(_ requests: [ScoringRequest]) async throws -> [[ContinuationScore]] {
+        calls.append(requests.map(\.context))
+        return try await inner.score(requests)
+    }
+
+    func generate(_ request: TextGenerationRequest) async throws -> TextGeneration {
+        try await inner.generate(request)
     }
 }

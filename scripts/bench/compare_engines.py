@@ -3,7 +3,8 @@
 
 All three load the same GGUF file and are limited to the same number of threads. Prefill: a fresh
 context of N real tokens in one forward pass, timing until the last position's logits exist.
-Decode: greedy, one token per forward pass, after a 16-token prompt. Each figure is the median of
+Decode: greedy, one token per forward pass, after a 16-token prompt (TruthKit twice: exact float32
+activations, and `--activations int8`, which quantises activations per block as llama.cpp does). Each figure is the median of
 --repetitions timed runs after one warm-up. Ratios are TruthKit / peer (higher is better for us).
 
 Peers install from PyPI into a virtual environment:
@@ -157,6 +158,9 @@ def main():
             continue
         ratios[peer] = {f"prefill_{n}": ours["prefill_tokens_per_s"][n] / theirs["prefill_tokens_per_s"][n] for n in ["128", "512"]}
         ratios[peer]["decode"] = ours["decode_tokens_per_s"] / theirs["decode_tokens_per_s"]
+        # TruthKit's opt-in 8-bit decode activations: the same trade llama.cpp makes by default.
+        if "decode_int8_tokens_per_s" in ours:
+            ratios[peer]["decode_int8"] = ours["decode_int8_tokens_per_s"] / theirs["decode_tokens_per_s"]
     results["ratio_truthkit_over_peer"] = ratios
     results["threads"] = args.threads
     print(json.dumps(results, indent=2))
