@@ -7,6 +7,7 @@
 // to 8 bits — so results match a float32 reference to rounding.
 #include "ctk_kernels.h"
 #include "ctk_quant.h"
+#include "half.h"
 #include <string.h>
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -15,20 +16,6 @@
 enum { TYPE_F32 = 0, TYPE_Q4_0 = 2, TYPE_Q4_1 = 3, TYPE_Q8_0 = 8 };
 #define TILE 8
 
-static inline float f16_to_f32(uint16_t h) {
-#if defined(__F16C__)
-    return _cvtsh_ss(h);
-#else
-    const uint32_t sign = (uint32_t)(h & 0x8000) << 16;
-    uint32_t exp = (h >> 10) & 0x1f, mant = h & 0x3ff, bits;
-    if (exp == 0) {
-        if (mant == 0) bits = sign;
-        else { exp = 127 - 15 + 1; while (!(mant & 0x400)) { mant <<= 1; exp--; } mant &= 0x3ff; bits = sign | (exp << 23) | (mant << 13); }
-    } else if (exp == 31) bits = sign | 0x7f800000 | (mant << 13);
-    else bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
-    float f; memcpy(&f, &bits, 4); return f;
-#endif
-}
 
 #if defined(__AVX2__) && defined(__FMA__)
 static inline float hsum256(__m256 v) {
@@ -44,7 +31,7 @@ static inline float hsum256(__m256 v) {
 // Unpacks one 32-element block into four vectors of 8 floats (elements 0-7, 8-15, 16-23, 24-31).
 static inline __attribute__((always_inline)) void unpack_block(int32_t type, const uint8_t *b, __m256 w[4]) {
     if (type == TYPE_Q8_0) {
-        const __m256 d = _mm256_set1_ps(f16_to_f32(*(const uint16_t *)b));
+        const __m256 d = _mm256_set1_ps(ctk_half_to_float(*(const uint16_t *)b));
         const int8_t *qs = (const int8_t *)(b + 2);
         for (int j = 0; j < 4; j++) {
             const __m128i q8 = _mm_loadl_epi64((const __m128i *)(qs + 8 * j));
@@ -54,8 +41,8 @@ static inline __attribute__((always_inline)) void unpack_block(int32_t type, con
     }
     // Q4_0 {d, qs[16]} → (q - 8) * d ; Q4_1 {d, m, qs[16]} → q * d + m.
     // Low nibbles are elements 0..15, high nibbles 16..31.
-    const float dv = f16_to_f32(*(const uint16_t *)b);
-    const float mv = type == TYPE_Q4_1 ? f16_to_f32(*(const uint16_t *)(b + 2)) : -8.0f * dv;
+    const float dv = ctk_half_to_float(*(const uint16_t *)b);
+    const float mv = type == TYPE_Q4_1 ? ctk_half_to_float(*(const uint16_t *)(b + 2)) : -8.0f * dv;
     const uint8_t *qs = b + (type == TYPE_Q4_1 ? 4 : 2);
     const __m128i raw = _mm_loadu_si128((const __m128i *)qs);
     const __m128i mask = _mm_set1_epi8(0x0f);

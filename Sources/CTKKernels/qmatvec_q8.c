@@ -8,6 +8,7 @@
 // dot product), which is why scoring never uses it.
 #include "ctk_kernels.h"
 #include "ctk_quant.h"
+#include "half.h"
 #include <math.h>
 #include <string.h>
 #if defined(__AVX2__) && defined(__FMA__)
@@ -16,20 +17,6 @@
 
 enum { Q8A_TYPE_Q4_0 = 2, Q8A_TYPE_Q4_1 = 3, Q8A_TYPE_Q8_0 = 8 };
 
-static inline float half_to_float(uint16_t h) {
-#if defined(__F16C__)
-    return _cvtsh_ss(h);
-#else
-    const uint32_t sign = (uint32_t)(h & 0x8000) << 16;
-    uint32_t exp = (h >> 10) & 0x1f, mant = h & 0x3ff, bits;
-    if (exp == 0) {
-        if (mant == 0) bits = sign;
-        else { exp = 127 - 15 + 1; while (!(mant & 0x400)) { mant <<= 1; exp--; } mant &= 0x3ff; bits = sign | (exp << 23) | (mant << 13); }
-    } else if (exp == 31) bits = sign | 0x7f800000 | (mant << 13);
-    else bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
-    float f; memcpy(&f, &bits, 4); return f;
-#endif
-}
 
 int tk_q8_activation_supported(int32_t type) {
     return type == Q8A_TYPE_Q4_0 || type == Q8A_TYPE_Q4_1 || type == Q8A_TYPE_Q8_0;
@@ -58,14 +45,14 @@ static float dot_row_scalar(int32_t type, const uint8_t *row, int64_t nblocks,
             const uint8_t *blk = row + b * 34;
             const int8_t *w = (const int8_t *)(blk + 2);
             for (int i = 0; i < 32; i++) dot += (int32_t)w[i] * qb[i];
-            acc += half_to_float(*(const uint16_t *)blk) * scale[b] * (float)dot;
+            acc += ctk_half_to_float(*(const uint16_t *)blk) * scale[b] * (float)dot;
         } else {
             const int q41 = type == Q8A_TYPE_Q4_1;
             const uint8_t *blk = row + b * (q41 ? 20 : 18);
             const uint8_t *qs = blk + (q41 ? 4 : 2);
             for (int i = 0; i < 16; i++) dot += (int32_t)(qs[i] & 0x0f) * qb[i] + (int32_t)(qs[i] >> 4) * qb[i + 16];
-            const float d = half_to_float(*(const uint16_t *)blk);
-            const float m = q41 ? half_to_float(*(const uint16_t *)(blk + 2)) : -8.0f * d;
+            const float d = ctk_half_to_float(*(const uint16_t *)blk);
+            const float m = q41 ? ctk_half_to_float(*(const uint16_t *)(blk + 2)) : -8.0f * d;
             acc += d * scale[b] * (float)dot + m * sum[b];
         }
     }
@@ -86,8 +73,8 @@ float dot_row_q4_avx2(const int q41, const uint8_t *row, int64_t nblocks, const 
     for (; b < nblocks; b++) {
         const uint8_t *blk = row + b * bytes;
         _mm_prefetch((const char *)blk + 320, _MM_HINT_T0);
-        const float d = half_to_float(*(const uint16_t *)blk);
-        const float m = q41 ? half_to_float(*(const uint16_t *)(blk + 2)) : -8.0f * d;
+        const float d = ctk_half_to_float(*(const uint16_t *)blk);
+        const float m = q41 ? ctk_half_to_float(*(const uint16_t *)(blk + 2)) : -8.0f * d;
         const __m128i raw = _mm_loadu_si128((const __m128i *)(blk + (q41 ? 4 : 2)));
         const __m256i w = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_and_si128(raw, m4)),
                                                   _mm_and_si128(_mm_srli_epi16(raw, 4), m4), 1);
@@ -113,7 +100,7 @@ static float dot_row_q8_avx2(const uint8_t *row, int64_t nblocks, const int8_t *
     for (int64_t b = 0; b < nblocks; b++) {
         const uint8_t *blk = row + b * 34;
         _mm_prefetch((const char *)blk + 544, _MM_HINT_T0);
-        const float d = half_to_float(*(const uint16_t *)blk);
+        const float d = ctk_half_to_float(*(const uint16_t *)blk);
         const __m256i w = _mm256_loadu_si256((const __m256i *)(blk + 2));
         const __m256i x = _mm256_loadu_si256((const __m256i *)(q + b * 32));
         const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w)), ones);
