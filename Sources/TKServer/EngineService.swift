@@ -1,5 +1,6 @@
 import Foundation
 import TKEngine
+import TKKernels
 
 /// The engine behind the server: owns a small pool of inference sessions on one model and runs
 /// every request's work on one dedicated thread.
@@ -39,6 +40,8 @@ public final class EngineService: @unchecked Sendable {
     // Engine-thread state.
     private let hooks: Hooks
     private let threads: Int
+    /// Activations of generated tokens' decode steps (`--activations int8` opts into 8-bit).
+    public let decodeActivations: ActivationPrecision
     private var sessions: [(session: InferenceSession, lastUsed: Int, busy: Bool)] = []
     private var tick = 0
 
@@ -54,8 +57,9 @@ public final class EngineService: @unchecked Sendable {
     ///   - maxQueuedJobs: jobs that may wait before new ones are refused.
     ///   - hooks: applied to every forward pass (interventions); called on the engine thread.
     public init(model: TransformerModel, threads: Int = 2, maxActiveSequences: Int = 4, maxQueuedJobs: Int = 256,
-                hooks: Hooks = Hooks()) {
+                hooks: Hooks = Hooks(), decodeActivations: ActivationPrecision = .float32) {
         self.model = model
+        self.decodeActivations = decodeActivations
         self.threads = max(1, threads)
         self.maxActiveSequences = max(1, maxActiveSequences)
         self.maxQueuedJobs = max(1, maxQueuedJobs)
@@ -153,7 +157,7 @@ public final class EngineService: @unchecked Sendable {
             for p in admitted {
                 let index = pickSession(for: p.job.prompt)
                 let continuation = p.continuation
-                let run = SequenceRun(job: p.job, session: sessions[index].session) { event in
+                let run = SequenceRun(job: p.job, session: sessions[index].session, activations: decodeActivations) { event in
                     continuation.yield(event)
                     switch event {
                     case .finished, .failed: continuation.finish()

@@ -12,6 +12,8 @@ final class SequenceRun {
     let job: EngineJob
     let session: InferenceSession
     let emit: (EngineEvent) -> Void
+    /// Activations of the decode steps (the prompt is always float32; see `ActivationPrecision`).
+    let activations: ActivationPrecision
     private var hidden: FloatMatrix?
     private var sampler: Sampler
     private var decoder: StreamingDecoder
@@ -20,9 +22,11 @@ final class SequenceRun {
     private var reused = 0
     private(set) var isDone = false
 
-    init(job: EngineJob, session: InferenceSession, emit: @escaping (EngineEvent) -> Void) {
+    init(job: EngineJob, session: InferenceSession, activations: ActivationPrecision = .float32,
+         emit: @escaping (EngineEvent) -> Void) {
         self.job = job
         self.session = session
+        self.activations = activations
         self.emit = emit
         sampler = Sampler(settings: job.sampling)
         decoder = StreamingDecoder(tokenizer: session.model.tokenizer)
@@ -51,11 +55,14 @@ final class SequenceRun {
 
     private func fail(_ message: String) {
         isDone = true
+        if activations != .float32 { session.truncate(to: min(session.length, job.prompt.count)) }
         emit(.failed(message))
     }
 
     private func finish(_ reason: FinishReason) {
         isDone = true
+        // Keys/values computed from 8-bit activations never stay for the prefix cache.
+        if activations != .float32 { session.truncate(to: min(session.length, job.prompt.count)) }
         emit(.finished(reason, usage: JobUsage(promptTokens: job.prompt.count, completionTokens: generated,
                                                cachedPromptTokens: reused)))
     }
@@ -103,6 +110,8 @@ final class SequenceRun {
 
     private func decodeStep(hooks: Hooks) throws {
         guard let hidden else { return }
+        session.compute.activationPrecision = activations
+        defer { session.compute.activationPrecision = .float32 }
         let model = session.model
         let logits = session.logits(fromHidden: hidden)
         let next = sampler.sample(logits.row(0))

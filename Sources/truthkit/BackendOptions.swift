@@ -4,6 +4,7 @@ import TKBackends
 import TKBenchmarks
 import TKEvalCore
 import TKInterventions
+import TKKernels
 
 /// `--backend` and its options: the native engine on a GGUF file, or any OpenAI-compatible server
 /// (vLLM, llama.cpp's server, Ollama, `truthkit serve`, a hosted API).
@@ -36,7 +37,16 @@ struct BackendOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Native backend: an intervention, e.g. dola:layers=high, icd, cd:amateur=PATH,beta=0.5, iti:file=FIT.json,alpha=15,k=48, steer:file=FIT.json,alpha=4. With eval (multiple choice or generation) the baseline is scored beside it on the same (held-out) items.", valueName: "name[:key=value,…]"))
     var intervention: String?
 
+    @Option(help: "Native backend: activations of generated tokens' decode steps — float32 (exact, default) or int8 (faster; numbers differ slightly, recorded in the run's settings). Scoring is always float32.")
+    var activations: ActivationPrecision = .float32
+
+    /// The run-key settings `--activations` adds (none for the default).
+    var activationSettings: [String: String] { activations == .float32 ? [:] : ["activations": activations.rawValue] }
+
     func validate() throws {
+        if activations != .float32 && backend != .native {
+            throw ValidationError("--activations applies to the native backend; a server decides its own arithmetic")
+        }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         guard requestTimeout >= 1 else { throw ValidationError("--request-timeout must be at least 1 second") }
         if backend == .native && (baseURL != nil || !endpoints.isEmpty) {
@@ -56,7 +66,8 @@ struct BackendOptions: ParsableArguments {
             printError("loading \(path)")
             let native = try NativeModel.load(path: path, threads: engine.threads,
                                               intervention: try intervention.map(InterventionSpec.init(parsing:)))
-            var settings = ["backend": "native"]
+            await native.setGenerationActivations(activations)
+            var settings = ["backend": "native"].merging(activationSettings) { a, _ in a }
             if let intervention { settings["intervention"] = intervention }
             return LoadedModel(model: native, settings: settings,
                                chatRenderer: try GGUFChatRenderer(tokenizer: native.model.tokenizer),

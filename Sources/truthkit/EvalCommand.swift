@@ -130,6 +130,7 @@ struct EvalCommand: AsyncParsableCommand {
                 throw ValidationError("--intervention with --preset chat-template is not supported; use a text preset")
             }
             var settings = ["preset": preset, "language": dataset.language, "backend": "native"]
+            if task == .gen { settings.merge(backend.activationSettings) { a, _ in a } }
             if let v = dataset.version { settings["data_version"] = v.rawValue }
             let textPreset = PromptPreset(rawValue: preset)!
             let prompt = textPreset.context(question: "What happens if you eat watermelon seeds?")

@@ -164,6 +164,7 @@ extension EvalCommand {
 
         printError("loading \(path)")
         let base = try NativeModel.load(path: path, threads: engine.threads)
+        await base.setGenerationActivations(backend.activations)
         let (baseResults, baseRun) = try await compared.run(base, heldOutItems, "baseline")
         var intervened: [R] = []
         var runIDs: [Int64] = []
@@ -171,6 +172,7 @@ extension EvalCommand {
         var firstIntervention: (any Intervention)?
         for (i, group) in groups.enumerated() where !group.items.isEmpty {
             let native = try NativeModel.load(path: path, threads: engine.threads) { try InterventionLoader.make(group.spec, for: $0) }
+            await native.setGenerationActivations(backend.activations)
             if firstIntervention == nil { firstIntervention = native.intervention }
             fingerprint = native.identity.fingerprint
             let (r, id) = try await compared.run(native, group.items, groups.count > 1 ? "\(spec.name) fold \(i)" : spec.name)

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import TKBackends
 import TKEngine
+import TKKernels
 import TKInterventions
 import TKServer
 
@@ -31,6 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("An activation intervention applied to every request: iti:file=FIT.json,alpha=15,k=48[,fold=F] or steer:file=FIT.json,alpha=A. (Decoding interventions — dola, cd, icd, proxy — run in eval and generate.)", valueName: "name[:key=value,…]"))
     var intervention: String?
+
+    @Option(help: "Activations of generated tokens' decode steps: float32 (exact, default) or int8 (faster, numbers differ slightly). Prompts, echo and logprobs of the prompt are always float32.")
+    var activations: ActivationPrecision = .float32
 
     @Option(help: "Model id listed by /v1/models (default: the --model value).")
     var modelID: String?
@@ -74,7 +78,8 @@ struct ServeCommand: AsyncParsableCommand {
             hooks = try InterventionLoader.make(spec, for: m).hooks(for: m)
             FileHandle.standardError.write(Data("serving with intervention \(intervention)\n".utf8))
         }
-        let service = EngineService(model: m, threads: engine.threads, maxActiveSequences: parallel, maxQueuedJobs: maxQueue, hooks: hooks)
+        let service = EngineService(model: m, threads: engine.threads, maxActiveSequences: parallel, maxQueuedJobs: maxQueue, hooks: hooks,
+                                    decodeActivations: activations)
         let config = ServerConfiguration(
             host: host, port: port, apiKey: apiKey, modelID: modelID ?? model.model, maxBodyBytes: maxBodyBytes,
             maxPromptTokens: maxPromptTokens, maxCompletionTokens: maxCompletionTokens)

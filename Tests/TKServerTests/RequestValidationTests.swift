@@ -100,6 +100,29 @@ struct EngineServiceTests {
         await engine.shutdown()
     }
 
+    @Test func int8DecodeMatchesTheEngineAndLeavesOnlyExactEntriesCached() async throws {
+        let model = try TransformerModel(path: ServerHarness.tinyModelPath)
+        let engine = EngineService(model: model, maxActiveSequences: 1, decodeActivations: .int8)
+        let ids = model.tokenizer.encode("cd ab")
+        func run(_ prompt: [Int32]) async throws -> (tokens: [Int32], cached: Int) {
+            var tokens: [Int32] = [], cached = -1
+            for await event in try engine.submit([EngineJob(prompt: prompt, maxTokens: 8)])[0] {
+                if case .token(let t) = event { tokens.append(t.id) }
+                if case .finished(_, let usage) = event { cached = usage.cachedPromptTokens }
+            }
+            return (tokens, cached)
+        }
+        let first = try await run(ids)
+        // The conversation continued: only the float32 prompt is cached, not the 8-bit answer.
+        let second = try await run(ids + first.tokens)
+        await engine.shutdown()
+        // Greedy tokens as InferenceSession.generate gives them with the same setting.
+        let reference = try InferenceSession(model: model, threads: 2).generate(GenerationRequest(prompt: ids, maxTokens: 8, activations: .int8))
+        #expect(first.tokens.count >= 2)
+        #expect(first.tokens == Array(reference.tokens.prefix(first.tokens.count)))
+        #expect(second.cached == ids.count, "cached \(second.cached) of a \(ids.count)-token prompt + \(first.tokens.count) answer tokens")
+    }
+
     @Test func shutdownFinishesQueuedJobsThenRefusesNewOnes() async throws {
         let model = try TransformerModel(path: ServerHarness.tinyModelPath)
         let engine = EngineService(model: model, maxActiveSequences: 1)

@@ -219,13 +219,21 @@ public actor NativeModel: LanguageModel {
 
     // MARK: Generation
 
+    /// Activations of generated tokens' decode steps (`.int8` trades exactness for speed; scoring
+    /// never uses it). Part of a generation run's settings, not of `identity`.
+    public private(set) var generationActivations: ActivationPrecision = .float32
+
+    public func setGenerationActivations(_ activations: ActivationPrecision) {
+        generationActivations = activations
+    }
+
     public func generate(_ request: TextGenerationRequest) async throws -> TextGeneration {
         let ids = model.tokenizer.encode(request.prompt, addSpecial: true)
         let processor = try intervention?.makeProcessor(model: model, session: session, promptText: request.prompt, promptTokens: ids)
         let result = try session.generate(GenerationRequest(
             prompt: ids, maxTokens: request.maxTokens,
             sampling: SamplingSettings(temperature: request.temperature, topP: request.topP, seed: request.seed),
-            stopSequences: request.stop), hooks: hooks, processor: processor)
+            stopSequences: request.stop, activations: generationActivations), hooks: hooks, processor: processor)
         scorer.computedTokens += ids.count - result.reusedPromptTokens + result.tokens.count
         let reason: TextGeneration.FinishReason = switch result.finishReason {
         case .stop: .stop
