@@ -6,15 +6,23 @@ public enum JudgeCalibration {
     /// Judges every labelled answer and compares.
     ///
     /// - Parameter onItem: Called with each label and the judge's verdict as it completes (for progress or storage).
-    public static func run(judge: any Judge, labels: [HumanLabel],
+    /// - Parameter batchSize: Answers per call of `judge.judge(_:)`, so a judge can share its
+    ///   few-shot prefix across a batch.
+    public static func run(judge: any Judge, labels: [HumanLabel], batchSize: Int = 16,
                            onItem: (HumanLabel, JudgeVerdict) async throws -> Void = { _, _ in }) async throws -> JudgeCalibrationReport {
         var verdicts: [JudgeVerdict] = []
         verdicts.reserveCapacity(labels.count)
-        for label in labels {
+        for start in stride(from: 0, to: labels.count, by: max(1, batchSize)) {
             try Task.checkCancellation()
-            let verdict = try await judge.judge(question: label.question, answer: label.answer)
-            try await onItem(label, verdict)
-            verdicts.append(verdict)
+            let batch = Array(labels[start..<min(labels.count, start + max(1, batchSize))])
+            let given = try await judge.judge(batch.map { JudgedAnswer(question: $0.question, answer: $0.answer) })
+            guard given.count == batch.count else {
+                throw JudgeError(.badModelResponse, "The judge returned \(given.count) verdicts for \(batch.count) answers.")
+            }
+            for (label, verdict) in zip(batch, given) {
+                try await onItem(label, verdict)
+                verdicts.append(verdict)
+            }
         }
         return try report(judge: judge.fingerprint.id, labels: labels, verdicts: verdicts)
     }
