@@ -2,7 +2,7 @@
 against llama.cpp's OpenAI-compatible server (llama-cpp-python[server]) on the same GGUF.
 
     python scripts/bench/serve_load.py --model ~/.cache/truthkit/models/SmolLM2-135M-Instruct.Q4_1.gguf \
-        [--clients 64] [--seconds 60] [--max-tokens 16] [--threads 2] [--truthkit PATH] [--skip-llama]
+        [--clients 64] [--seconds 60] [--max-tokens 16] [--threads 2] [--truthkit PATH] [--skip-llama] [--int8-also]
 
 Each client loops: POST /v1/completions (a short TruthfulQA-style prompt, greedy, max_tokens), and
 records latency and errors (non-200 or a body without choices). Only 127.0.0.1 is contacted; every
@@ -141,18 +141,21 @@ def main():
     ap.add_argument("--truthkit", default=None, help="truthkit binary (default: .build/release/truthkit)")
     ap.add_argument("--parallel", type=int, default=4, help="truthkit serve --parallel")
     ap.add_argument("--skip-llama", action="store_true")
+    ap.add_argument("--int8-also", action="store_true",
+                    help="also run truthkit serve --activations int8 (8-bit decode activations) under the same load")
     a = ap.parse_args()
     out = {"clients": a.clients, "seconds": a.seconds, "max_tokens": a.max_tokens, "threads": a.threads}
 
     tk = a.truthkit or os.path.join(os.path.dirname(__file__), "..", "..", ".build", "release", "truthkit")
-    port = free_port()
-    proc = serve([tk, "serve", "--model", a.model, "--port", str(port), "--threads", str(a.threads),
-                  "--parallel", str(a.parallel), "--max-queue", str(max(256, a.clients * 2)), "--model-id", "bench"],
-                 f"http://127.0.0.1:{port}/health")
-    try:
-        out["truthkit"] = run_load(f"http://127.0.0.1:{port}", "bench", a.clients, a.seconds, a.max_tokens, proc.pid)
-    finally:
-        out["truthkit_exit_on_sigterm"] = stop(proc)
+    for key, extra in [("truthkit", [])] + ([("truthkit_int8", ["--activations", "int8"])] if a.int8_also else []):
+        port = free_port()
+        proc = serve([tk, "serve", "--model", a.model, "--port", str(port), "--threads", str(a.threads),
+                      "--parallel", str(a.parallel), "--max-queue", str(max(256, a.clients * 2)), "--model-id", "bench"] + extra,
+                     f"http://127.0.0.1:{port}/health")
+        try:
+            out[key] = run_load(f"http://127.0.0.1:{port}", "bench", a.clients, a.seconds, a.max_tokens, proc.pid)
+        finally:
+            out[key + "_exit_on_sigterm"] = stop(proc)
 
     if not a.skip_llama:
         port = free_port()
@@ -168,7 +171,7 @@ def main():
             finally:
                 stop(proc)
     print(json.dumps(out, indent=2))
-    return 1 if out["truthkit"]["errors"] else 0
+    return 1 if out["truthkit"]["errors"] or out.get("truthkit_int8", {}).get("errors") else 0
 
 
 if __name__ == "__main__":
