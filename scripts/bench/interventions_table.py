@@ -40,6 +40,8 @@ def main():
     ap.add_argument("--iti", default="alpha=15,k=48")
     ap.add_argument("--steer", default="alpha=4")
     ap.add_argument("--steer-layers", default="12,15,18")
+    ap.add_argument("--amateur", help="cd: the amateur model (a GGUF sharing the expert's vocabulary)")
+    ap.add_argument("--cd", default="beta=0.5", help="cd: settings after the amateur")
     ap.add_argument("--task", choices=["mc", "gen"], default="mc")
     ap.add_argument("--max-tokens", type=int, default=50, help="generation: answer length limit")
     ap.add_argument("--judge", help="generation: judge model (as `truthkit eval --judge`)")
@@ -57,6 +59,10 @@ def main():
             specs[method] = "dola:layers=high"
         elif method == "icd":
             specs[method] = "icd"
+        elif method == "cd":
+            if not args.amateur:
+                sys.exit("method cd needs --amateur PATH")
+            specs[method] = f"cd:amateur={args.amateur},{args.cd}"
         elif method == "iti":
             fit = os.path.join(args.work, f"iti-{limit}{tag}.json")
             if not os.path.exists(fit):
