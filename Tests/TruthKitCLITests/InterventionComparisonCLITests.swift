@@ -4,6 +4,7 @@ import TKTesting
 
 /// `truthkit eval --intervention …` end to end on the default model: baseline and intervened side
 /// by side on the same items, for multiple choice and for generation, stored and resumable.
+/// One kernel thread each: these subprocesses run beside the rest of the suite on two cores.
 @Suite(.serialized, .enabled(if: TestEnvironment.modelAvailable, "\(TestEnvironment.missingModelMessage)"))
 struct InterventionComparisonCLITests {
     static func metric(_ report: [String: Any], _ side: String, _ name: String) -> Double? {
@@ -19,7 +20,7 @@ struct InterventionComparisonCLITests {
         let store = cli.home.appendingPathComponent("runs.sqlite").path
         let out = cli.home.appendingPathComponent("out").path
         let arguments = ["eval", "--model", TestEnvironment.modelPath, "--task", "truthfulqa-gen", "--intervention", "dola:layers=high",
-                         "--limit", "3", "--max-tokens", "12", "--store", store, "--out", out, "--json", "--threads", "2"]
+                         "--limit", "3", "--max-tokens", "8", "--store", store, "--out", out, "--json", "--threads", "1"]
         let first = try cli.run(arguments)
         #expect(first.status == 0, "stderr: \(first.stderr.suffix(2000))")
         let report = try first.json()
@@ -55,7 +56,7 @@ struct InterventionComparisonCLITests {
         let cli = try CLIRunner()
         let store = cli.home.appendingPathComponent("runs.sqlite").path
         let result = try cli.run(["eval", "--model", TestEnvironment.modelPath, "--intervention", "icd", "--limit", "2",
-                                  "--store", store, "--json", "--threads", "2"])
+                                  "--store", store, "--json", "--threads", "1"])
         #expect(result.status == 0, "stderr: \(result.stderr.suffix(2000))")
         let report = try result.json()
         #expect(report["compared"] as? [String] == ["mc1", "mc2", "mc3"])

@@ -33,7 +33,7 @@ enum OpenAITest {
         // Long enough that a healthy answer never times out while the whole suite runs in parallel
         // on two cores (a retry would change the request counts the tests assert); the timeout
         // tests set their own.
-        timeout: Duration = .seconds(60), apiKey: String? = "sk-test", unhealthyAfter: Int = 3, api: OpenAIAPI = .completions
+        timeout: Duration = .seconds(240), apiKey: String? = "sk-test", unhealthyAfter: Int = 3, api: OpenAIAPI = .completions
     ) -> OpenAIConfiguration {
         OpenAIConfiguration(
             endpoints: endpoints, model: model, apiKey: apiKey, concurrency: concurrency, timeout: timeout, maxRetries: maxRetries,
