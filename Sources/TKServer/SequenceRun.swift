@@ -55,14 +55,13 @@ final class SequenceRun {
 
     private func fail(_ message: String) {
         isDone = true
-        if activations != .float32 { session.truncate(to: min(session.length, job.prompt.count)) }
+        session.dropInexactEntries(promptLength: job.prompt.count, decodedWith: activations)
         emit(.failed(message))
     }
 
     private func finish(_ reason: FinishReason) {
         isDone = true
-        // Keys/values computed from 8-bit activations never stay for the prefix cache.
-        if activations != .float32 { session.truncate(to: min(session.length, job.prompt.count)) }
+        session.dropInexactEntries(promptLength: job.prompt.count, decodedWith: activations)
         emit(.finished(reason, usage: JobUsage(promptTokens: job.prompt.count, completionTokens: generated,
                                                cachedPromptTokens: reused)))
     }

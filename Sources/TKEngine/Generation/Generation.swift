@@ -46,6 +46,13 @@ public struct GenerationResult: Sendable {
 }
 
 extension InferenceSession {
+    /// After generating from a `promptLength`-token prompt with decode `activations`: entries
+    /// computed from 8-bit activations are dropped, so a later request's prefix reuse finds only
+    /// exact (float32) keys and values.
+    public func dropInexactEntries(promptLength: Int, decodedWith activations: ActivationPrecision) {
+        if activations != .float32 { truncate(to: min(length, promptLength)) }
+    }
+
     /// Continues `request.prompt`, calling `onText` with each piece of text as it becomes final
     /// (return false from it to stop early). Reuses any cached prefix of the prompt.
     ///
@@ -73,8 +80,7 @@ extension InferenceSession {
         defer { compute.activationPrecision = precision }
         var hidden = try forward(.sequence(Array(request.prompt[reused...]), startingAt: reused, outputs: .last), hooks: hooks)
         compute.activationPrecision = request.activations
-        // Entries computed from 8-bit activations never stay in the cache for a later request.
-        defer { if request.activations != .float32 { truncate(to: min(length, request.prompt.count)) } }
+        defer { dropInexactEntries(promptLength: request.prompt.count, decodedWith: request.activations) }
 
         var sampler = Sampler(settings: request.sampling)
         var decoder = StreamingDecoder(tokenizer: model.tokenizer)
