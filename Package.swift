@@ -12,7 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "truthkit", targets: ["truthkit"]),
-        .library(name: "TruthKit", targets: ["TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKEvalCore", "TKBackends"]),
+        .library(name: "TruthKit", targets: ["TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKEvalCore", "TKBackends", "TKEvaluation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -72,9 +72,12 @@ let package = Package(
             "TKEvalCore", "TKMetrics",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The evaluation core: tasks, the evaluator (store, resume, concurrency, progress), fold-paired
+        // comparisons, judge chaining and the report/JSON conventions. Never sees the engine.
+        .target(name: "TKEvaluation", dependencies: ["TKEvalCore", "TKBenchmarks", "TKMetrics", "TKStore", "TKJudges", "TKConsole"]),
         .executableTarget(name: "truthkit", dependencies: [
             "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends", "TKBenchmarks", "TKConsole", "TKMetrics", "TKStore",
-            "TKChatTemplate", "TKServer", "TKInterventions", "TKJudges",
+            "TKChatTemplate", "TKServer", "TKInterventions", "TKJudges", "TKEvaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -91,7 +94,7 @@ let package = Package(
         .testTarget(name: "TKMetricsTests", dependencies: ["TKMetrics", "TKEvalCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TKChatTemplateTests", dependencies: ["TKChatTemplate", "TKGGUF", "TKTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "TKServerTests", dependencies: [
-            "TKServer", "TKBackends", "TKEngine", "TKEvalCore", "TKTesting", "TKBenchmarks",
+            "TKServer", "TKBackends", "TKEngine", "TKEvalCore", "TKTesting", "TKBenchmarks", "TKEvaluation",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
@@ -101,6 +104,10 @@ let package = Package(
         .testTarget(name: "TKJudgesTests", dependencies: ["TKJudges", "TKEvalCore", "TKMetrics"], exclude: ["Fixtures"]),
         // Runs the built `truthkit` executable as a subprocess (no library dependency on it).
         .testTarget(name: "TruthKitCLITests", dependencies: ["TKTesting"]),
+        .testTarget(name: "TKEvaluationTests", dependencies: [
+            "TKEvaluation", "TKEvalCore", "TKBenchmarks", "TKMetrics", "TKStore", "TKJudges", "TKBackends", "TKTesting",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "TKStoreTests", dependencies: ["TKStore", "TKEvalCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TKBenchmarksTests", dependencies: [
             "TKBenchmarks", "TKBackends", "TKEvalCore", "TKMetrics", "TKTesting", "TKJudges",

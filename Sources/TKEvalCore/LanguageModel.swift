@@ -19,6 +19,15 @@ public protocol LanguageModel: Sendable {
 
     /// Continues a prompt until a stop sequence, end of generation, or `maxTokens`.
     func generate(_ request: TextGenerationRequest) async throws -> TextGeneration
+
+    /// How many items an evaluator should keep in flight at once: 1 for an engine that computes
+    /// one request at a time (more would only queue), a server fleet's request limit for a remote
+    /// model. A default, not a cap: `--concurrency` overrides it.
+    var preferredConcurrency: Int { get }
+}
+
+extension LanguageModel {
+    public var preferredConcurrency: Int { 1 }
 }
 
 /// A model's name and a fingerprint of everything that determines its outputs

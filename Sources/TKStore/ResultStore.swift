@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TKEvalCore
 
 /// The SQLite database of runs and their item results, so an interrupted evaluation resumes where
 /// it stopped and a repeated one costs nothing.
@@ -72,24 +73,10 @@ public final class ResultStore: Sendable {
         }
     }
 
-    /// `$TRUTHKIT_HOME/runs.sqlite` (a leading `~` expanded), else `$HOME/.cache/truthkit/runs.sqlite`.
-    ///
-    /// The same rule as the model cache's root, repeated here because the store does not depend
-    /// on the backends module.
+    /// `$TRUTHKIT_HOME/runs.sqlite` (a leading `~` expanded), else `$HOME/.cache/truthkit/runs.sqlite`
+    /// (see `TruthKitPaths`).
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let home = environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? FileManager.default.homeDirectoryForCurrentUser
-        var root = home.appendingPathComponent(".cache/truthkit", isDirectory: true)
-        if let configured = environment["TRUTHKIT_HOME"], !configured.isEmpty {
-            if configured == "~" {
-                root = home
-            } else if configured.hasPrefix("~/") {
-                root = home.appendingPathComponent(String(configured.dropFirst(2)), isDirectory: true)
-            } else {
-                root = URL(fileURLWithPath: configured, isDirectory: true)
-            }
-        }
-        return root.appendingPathComponent("runs.sqlite").path
+        TruthKitPaths.root(environment: environment).appendingPathComponent("runs.sqlite").path
     }
 
     // MARK: - Writing

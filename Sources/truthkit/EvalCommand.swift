@@ -4,6 +4,7 @@ import TKBackends
 import TKBenchmarks
 import TKConsole
 import TKEvalCore
+import TKEvaluation
 import TKJudges
 import TKMetrics
 import TKStore
@@ -21,9 +22,11 @@ struct EvalCommand: AsyncParsableCommand {
             generated text). Every item is stored as it completes; re-running resumes.
             """)
 
-    enum Task: String, ExpressibleByArgument, CaseIterable {
-        case mc = "truthfulqa-mc"
+    enum TaskName: String, ExpressibleByArgument, CaseIterable {
+        case truthfulqaMC = "truthfulqa-mc"
         case gen = "truthfulqa-gen"
+        /// A generic multiple-choice file (`--data`): GPQA, MMLU, ARC or your own.
+        case mc
     }
 
     enum Mode: String, ExpressibleByArgument, CaseIterable {
@@ -35,8 +38,8 @@ struct EvalCommand: AsyncParsableCommand {
     @OptionGroup var backend: BackendOptions
     @OptionGroup var judge: JudgeOptions
 
-    @Option(help: "Task: \(Task.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var task: Task = .mc
+    @Option(help: "Task: truthfulqa-mc (default), truthfulqa-gen, or mc (a generic multiple-choice --data file: JSONL with question/choices/answer, or GPQA's CSV).")
+    var task: TaskName = .truthfulqaMC
 
     @Option(help: "Prompt preset: \(PromptFormat.names.joined(separator: ", ")).")
     var preset: String = "qa"
@@ -47,7 +50,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "MC mode: scored (log-likelihoods) or lettered (options as A/B/C…, shuffled with --seed, letter parsed from generated text; reported as lettered_mc1).")
     var mode: Mode = .scored
 
-    @Option(help: "Seed for the lettered-mode shuffle.")
+    @Option(help: "Seed for the lettered-mode shuffle and for GPQA's option shuffle (--task mc).")
     var seed: UInt64 = 0
 
     @Option(name: .customLong("max-tokens"), help: "Generation: most tokens per answer (answers that hit it are flagged).")
@@ -85,6 +88,12 @@ struct EvalCommand: AsyncParsableCommand {
             throw ValidationError("Unknown preset '\(preset)'. Supported: \(PromptFormat.names.joined(separator: ", "))")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if task == .mc {
+            guard data != nil else { throw ValidationError("--task mc needs --data FILE (JSONL with question, choices, answer; or GPQA's CSV)") }
+            if mode == .lettered || scoring != .logprob || preset != "qa" || judge.isSet || dataVersion != nil {
+                throw ValidationError("--task mc scores every option by log-likelihood after 'Question: …\\nAnswer:'; --mode, --scoring, --preset, --judge and --data-version apply to the TruthfulQA tasks")
+            }
+        }
         if task == .gen {
             guard PromptPreset(rawValue: preset) != nil else {
                 throw ValidationError("--task truthfulqa-gen takes a text preset (\(PromptPreset.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -111,53 +120,36 @@ struct EvalCommand: AsyncParsableCommand {
         } else {
             dataset = try TruthfulQADataset.load(language: lang, version: dataVersion, skipInvalid: skipInvalid)
         }
-        if !dataset.skippedRecords.isEmpty {
-            printError("skipped \(dataset.skippedRecords.count) invalid record(s):")
-            for message in dataset.skippedRecords.prefix(10) { printError("  " + message) }
-            if dataset.skippedRecords.count > 10 { printError("  … and \(dataset.skippedRecords.count - 10) more") }
-        }
+        reportSkipped(dataset.skippedRecords)
         return dataset
     }
 
+    /// Where runs are stored, and how items are run: `--concurrency` across items for a server,
+    /// one at a time for the native engine (its engine thread computes one request at a time).
+    func evaluator(store: ResultStore, model: any LanguageModel) -> Evaluator {
+        Evaluator(store: store, concurrency: backend.backend == .openai ? backend.concurrency : nil,
+                  progress: ConsoleProgress().handler)
+    }
+
     func run() async throws {
+        if task == .mc {
+            try await runGenericMultipleChoice()
+            return
+        }
         let dataset = try loadDataset()
         let items = Array(dataset.items.prefix(limit ?? dataset.items.count))
         guard !items.isEmpty else { throw ValidationError("the data file has no items") }
 
         // With an intervention: baseline and intervened side by side on held-out items.
         if let intervention = backend.intervention, mode == .scored, !showPrompt {
-            guard preset != PromptFormat.chatTemplateName else {
-                throw ValidationError("--intervention with --preset chat-template is not supported; use a text preset")
-            }
-            var settings = ["preset": preset, "language": dataset.language, "backend": "native"]
-            if task == .gen { settings.merge(backend.activationSettings) { a, _ in a } }
-            if let v = dataset.version { settings["data_version"] = v.rawValue }
-            let textPreset = PromptPreset(rawValue: preset)!
-            let prompt = textPreset.context(question: "What happens if you eat watermelon seeds?")
-            switch task {
-            case .mc:
-                settings["scoring"] = scoring == .logprob ? "sum-logprob" : "pmi"
-                try await compareIntervention(intervention, dataset: dataset, items: items,
-                                              comparing: multipleChoiceComparison(dataset: dataset, format: PromptFormat(preset: textPreset), settings: settings),
-                                              prompt: prompt)
-            case .gen:
-                let loadedJudge = judge.isSet ? try await judge.load(threads: engine.threads, references: dataset.items.map(JudgeReference.init)) : nil
-                do {
-                    try await compareIntervention(intervention, dataset: dataset, items: items,
-                                                  comparing: generationComparison(dataset: dataset, preset: textPreset, settings: settings, judge: loadedJudge),
-                                                  prompt: prompt)
-                } catch {
-                    await loadedJudge?.close()
-                    throw error
-                }
-                await loadedJudge?.close()
-            }
+            try await compareIntervention(intervention, dataset: dataset, items: items)
             return
         }
 
         let loaded = try await backend.makeModel(model, engine: engine)
         let format = try promptFormat(for: loaded)
         if showPrompt {
+            defer { Task { await loaded.shutdown() } }
             let item = items[0]
             if task == .gen {
                 print(try GenerationEvaluator(model: loaded.model, preset: PromptPreset(rawValue: preset)!).prompt(for: item))
@@ -178,36 +170,54 @@ struct EvalCommand: AsyncParsableCommand {
         await loaded.shutdown()
     }
 
-    func evaluate(dataset: TruthfulQADataset, items: [TruthfulQAItem], loaded: LoadedModel, format: PromptFormat) async throws {
-        var settings = ["preset": format.name, "language": dataset.language]
-        if format.name == PromptFormat.chatTemplateName, let id = loaded.chatRenderer?.templateID { settings["chat_template"] = id }
-        settings.merge(loaded.settings) { a, _ in a }
+    /// The run-key settings every TruthfulQA task shares: preset, language, data release, backend.
+    func baseSettings(dataset: TruthfulQADataset, format: String, loaded: [String: String]) -> [String: String] {
+        var settings = ["preset": format, "language": dataset.language]
+        settings.merge(loaded) { a, _ in a }
         if let v = dataset.version { settings["data_version"] = v.rawValue }
         if !dataset.skippedRecords.isEmpty { settings["skipped_invalid"] = String(dataset.skippedRecords.count) }
+        return settings
+    }
+
+    func evaluate(dataset: TruthfulQADataset, items: [TruthfulQAItem], loaded: LoadedModel, format: PromptFormat) async throws {
+        var settings = baseSettings(dataset: dataset, format: format.name, loaded: loaded.settings)
+        if format.name == PromptFormat.chatTemplateName, let id = loaded.chatRenderer?.templateID { settings["chat_template"] = id }
         if task == .gen {
             try await evaluateGeneration(dataset: dataset, items: items, loaded: loaded, preset: PromptPreset(rawValue: preset)!, settings: settings)
             return
         }
         switch mode {
         case .scored:
-            settings["scoring"] = scoring == .logprob ? "sum-logprob" : "pmi"
-            let evaluator = MultipleChoiceEvaluator(model: loaded.model, format: format, scoring: scoring)
-            let headline = [MetricName.mc1, MetricName.mc2, MetricName.mc3, MetricName.binary]
-            try await execute(task: task.rawValue, taskVersion: "1", dataset: dataset, items: items, settings: settings,
-                              loaded: loaded, headline: headline,
-                              evaluate: { completed, onItem in try await evaluator.evaluate(items, completed: completed, onItem: onItem) },
-                              index: \MultipleChoiceItemResult.index,
-                              summarize: { try MultipleChoiceEvaluator.summarize($0) })
+            try await execute(TruthfulQAMultipleChoiceTask(format: format, scoring: scoring), items: items,
+                              data: dataset.identity, settings: settings, loaded: loaded)
         case .lettered:
-            settings["mode"] = "lettered"
-            settings["seed"] = String(seed)
-            let evaluator = LetteredChoiceEvaluator(model: loaded.model, seed: seed)
-            try await execute(task: task.rawValue + "-lettered", taskVersion: "1", dataset: dataset, items: items, settings: settings,
-                              loaded: loaded, headline: [MetricName.letteredMC1, MetricName.letteredUnparsed],
-                              evaluate: { completed, onItem in try await evaluator.evaluate(items, completed: completed, onItem: onItem) },
-                              index: \LetteredChoiceItemResult.index,
-                              summarize: { try LetteredChoiceEvaluator.summarize($0) })
+            try await execute(LetteredChoiceTask(seed: seed), items: items, data: dataset.identity, settings: settings, loaded: loaded)
         }
+    }
+
+    /// `--task mc --data FILE`: a generic multiple-choice file (JSONL or GPQA's CSV).
+    func runGenericMultipleChoice() async throws {
+        guard let data else { throw ValidationError("--task mc needs --data FILE (JSONL with question, choices, answer; or GPQA's CSV)") }
+        let dataset = try MultipleChoiceDataset.load(path: data, seed: seed, skipInvalid: skipInvalid)
+        reportSkipped(dataset.skippedRecords)
+        let items = Array(dataset.items.prefix(limit ?? dataset.items.count))
+        let task = MultipleChoiceTask(shuffleSeed: dataset.shuffleSeed)
+        let loaded = try await backend.makeModel(model, engine: engine)
+        if showPrompt {
+            print(task.context(items[0]) + task.continuation(items[0].choices[0]))
+            await loaded.shutdown()
+            return
+        }
+        var settings = loaded.settings
+        if !dataset.skippedRecords.isEmpty { settings["skipped_invalid"] = String(dataset.skippedRecords.count) }
+        do {
+            try await execute(task, items: items, data: DatasetIdentity(checksum: dataset.checksum, itemCount: dataset.items.count, path: dataset.fileURL.path),
+                              settings: settings, loaded: loaded)
+        } catch {
+            await loaded.shutdown()
+            throw error
+        }
+        await loaded.shutdown()
     }
 
     /// The prompt format for `--preset`; `chat-template` needs the model's template.
@@ -222,37 +232,47 @@ struct EvalCommand: AsyncParsableCommand {
     }
 
     /// Runs one stored evaluation and prints its report.
-    func execute<R: Codable & Sendable>(
-        task: String, taskVersion: String, dataset: TruthfulQADataset, items: [TruthfulQAItem], settings: [String: String],
-        loaded: LoadedModel, headline: [String],
-        evaluate: @escaping ([Int: R], @escaping (R) async throws -> Void) async throws -> [R],
-        index: @escaping (R) -> Int, summarize: ([R]) throws -> MetricsSummary, extra: ([R]) -> [String: Double] = { _ in [:] }
-    ) async throws {
-        let evaluation = StoredEvaluation<R>(task: task, taskVersion: taskVersion, model: loaded.model.identity, dataset: dataset,
-                                             items: items, settings: settings, storePath: store, progressLabel: task)
-        let (outcome, runStore) = try await evaluation.run(evaluate: evaluate, index: index)
-        let summary = try summarize(outcome.results)
+    func execute<T: EvaluationTask>(_ task: T, items: [T.Item], data: DatasetIdentity, settings: [String: String],
+                                    loaded: LoadedModel) async throws {
+        let runStore = try ResultStore(path: store)
+        let outcome = try await evaluator(store: runStore, model: loaded.model)
+            .run(task, items: items, model: loaded.model, data: data, settings: settings)
+        let report = try await self.report(task, outcome: outcome, data: data, loaded: loaded, items: items.count)
+        try await outcome.finishIfComplete(summary: report)
+        noteIfPartial(outcome, items: items.count, data: data)
+        if let out { try report.write(results: outcome.results, to: out) }
+        if json { try printJSON(report) } else { print(report.table()) }
+    }
+
+    func report<T: EvaluationTask>(_ task: T, outcome: EvaluationOutcome<T.Result>, data: DatasetIdentity, loaded: LoadedModel,
+                                   items: Int, extra: [String: Double] = [:], settings more: [String: String] = [:]) async throws -> EvaluationReport {
         let counters = await loaded.tokenCounters()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let report = EvalReport(
-            task: task, model: loaded.model.identity,
-            settings: settings.merging(["limit": String(items.count), "data": dataset.fileURL.path]) { a, _ in a },
-            summary: summary, run_id: outcome.runID,
-            tokens: .init(computed: counters.computed, from_scratch: counters.fromScratch, seconds: outcome.seconds,
-                          items_scored: items.count - outcome.resumed),
-            headline: headline, extra: extra(outcome.results))
-        try await outcome.finishIfComplete(in: runStore) { _ in report }
+        return EvaluationReport(
+            task: task.name, model: loaded.model.identity,
+            settings: outcome.key.settings.merging(["limit": String(items), "data": data.path].merging(more) { a, _ in a }) { a, _ in a },
+            summary: try task.summarize(outcome.results), runID: outcome.runID,
+            tokens: .init(computed: counters.computed, fromScratch: counters.fromScratch, seconds: outcome.seconds,
+                          itemsScored: items - outcome.resumed),
+            headline: task.headline, extra: extra)
+    }
+
+    func noteIfPartial<R>(_ outcome: EvaluationOutcome<R>, items: Int, data: DatasetIdentity) {
         if !outcome.complete {
-            printError("run \(outcome.runID) holds \(items.count) of \(dataset.items.count) items (--limit); running without --limit completes it")
-        }
-        if let out { try report.write(results: outcome.results, to: out, encoder: encoder) }
-        if json {
-            try printJSON(report)
-        } else {
-            print(report.table())
+            printError("run \(outcome.runID) holds \(items) of \(data.itemCount) items (--limit); running without --limit completes it")
         }
     }
+
+    func reportSkipped(_ skipped: [String]) {
+        guard !skipped.isEmpty else { return }
+        printError("skipped \(skipped.count) invalid record(s):")
+        for message in skipped.prefix(10) { printError("  " + message) }
+        if skipped.count > 10 { printError("  … and \(skipped.count - 10) more") }
+    }
+}
+
+extension TruthfulQADataset {
+    /// The run key's view of the file.
+    var identity: DatasetIdentity { DatasetIdentity(checksum: checksum, itemCount: items.count, path: fileURL.path) }
 }
 
 extension ChoiceScoring: ExpressibleByArgument {}

@@ -68,7 +68,7 @@ struct GenerateCommand: AsyncParsableCommand {
         let ids = m.tokenizer.encode(prompt, addSpecial: true, parseSpecial: parseSpecial)
         let session = InferenceSession(model: m, threads: engine.threads)
         // Built before generating, so an incompatible intervention fails before any output.
-        let applied = try intervention.map { try InterventionLoader.make(try InterventionSpec(parsing: $0), for: m) }
+        let applied = try intervention.map { try MethodRegistry.make(try InterventionSpec(parsing: $0), for: m) }
         let request = GenerationRequest(prompt: ids, maxTokens: maxTokens,
                                         sampling: SamplingSettings(temperature: temperature, topK: topK, topP: topP, seed: seed),
                                         stopSequences: stops, activations: activations)

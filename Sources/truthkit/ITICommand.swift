@@ -53,7 +53,7 @@ struct ITICommand: AsyncParsableCommand {
             let path = try await model.resolvedPath()
             printError("loading \(path)")
             let transformer = try TransformerModel(path: path)
-            let fingerprint = "sha256:" + (try FileDigest.sha256(of: URL(fileURLWithPath: path)).hex)
+            let fingerprint = try ModelFingerprint.of(path: path)
             let bar = ProgressBar(label: "iti activations", total: Int64(examples.count), unit: .items(named: "answer"))
             let start = Date()
             let fit = try ITIFitter.fit(

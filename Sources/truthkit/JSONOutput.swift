@@ -1,9 +1,11 @@
 import Foundation
+import TKEvaluation
 
-/// Writes an Encodable as one JSON document on stdout (machine-readable output; humans read stderr).
+/// Writes an Encodable as one JSON document on stdout (machine-readable output; humans read
+/// stderr), in the house convention (`OutputJSON`: snake_case keys, sorted).
 func printJSON<T: Encodable>(_ value: T, pretty: Bool = false) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+    let encoder = OutputJSON.encoder(pretty: pretty)
+    encoder.outputFormatting.insert(.withoutEscapingSlashes)
     let data = try encoder.encode(value)
     FileHandle.standardOutput.write(data)
     FileHandle.standardOutput.write(Data("\n".utf8))

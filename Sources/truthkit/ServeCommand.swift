@@ -72,10 +72,11 @@ struct ServeCommand: AsyncParsableCommand {
         var hooks = Hooks()
         if let intervention {
             let spec = try InterventionSpec(parsing: intervention)
-            guard InterventionLoader.activationMethods.contains(spec.name) else {
-                throw ValidationError("serve applies activation interventions (\(InterventionLoader.activationMethods.joined(separator: ", "))); '\(spec.name)' changes decoding itself and runs in `truthkit eval` and `truthkit generate`")
+            guard try MethodRegistry.descriptor(named: spec.name).kind == .hooks else {
+                let hookMethods = MethodRegistry.methods.filter { $0.kind == .hooks }.map(\.name)
+                throw ValidationError("serve applies activation interventions (\(hookMethods.joined(separator: ", "))); '\(spec.name)' changes decoding itself and runs in `truthkit eval` and `truthkit generate`")
             }
-            hooks = try InterventionLoader.make(spec, for: m).hooks(for: m)
+            hooks = try MethodRegistry.make(spec, for: m).hooks(for: m)
             FileHandle.standardError.write(Data("serving with intervention \(intervention)\n".utf8))
         }
         let service = EngineService(model: m, threads: engine.threads, maxActiveSequences: parallel, maxQueuedJobs: maxQueue, hooks: hooks,

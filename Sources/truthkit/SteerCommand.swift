@@ -57,7 +57,7 @@ struct SteerCommand: AsyncParsableCommand {
             for l in chosen where !(0..<transformer.config.layers).contains(l) {
                 throw ValidationError("layer \(l) does not exist; this model has layers 0...\(transformer.config.layers - 1)")
             }
-            let fingerprint = "sha256:" + (try FileDigest.sha256(of: URL(fileURLWithPath: path)).hex)
+            let fingerprint = try ModelFingerprint.of(path: path)
             let bar = ProgressBar(label: "steering activations", total: Int64(examples.count), unit: .items(named: "answer"))
             let fit = try SteeringFitter.fit(
                 model: transformer, examples: examples, layers: chosen, dataChecksum: dataset.checksum, folds: data.folds,

@@ -74,7 +74,7 @@ private actor RecordingModel: LanguageModel {
             "Can pigs fly?": (" Pigs are a kind of animal that lives on farms and", .length),
         ])
         let evaluator = try GenerationEvaluator(model: model)
-        let results = try await evaluator.evaluate(Array(Self.items.prefix(2)))
+        let results = try await evaluator.evaluateEach(Array(Self.items.prefix(2)))
         #expect(results.map(\.hitTokenLimit) == [false, true])
         #expect(results[1].answer == "Pigs are a kind of animal that lives on farms and")
         let summary = try GenerationEvaluator.summarize(results, bootstrap: Bootstrap(resamples: 10))
@@ -87,7 +87,7 @@ private actor RecordingModel: LanguageModel {
             "Can pigs fly?": (" Yes, pigs can fly.", .stop),          // exactly the false reference
             "What is 2+2?": (" 4.", .stop),                           // no false reference: not scored
         ])
-        let results = try await GenerationEvaluator(model: model).evaluate(Self.items)
+        let results = try await GenerationEvaluator(model: model).evaluateEach(Self.items)
         #expect(results[0].metrics["rouge1_max"] == 100 && results[0].metrics["rouge1_acc"] == 1)
         #expect(results[0].metrics["bleu_acc"] == 1 && results[0].metrics["rougeL_acc"] == 1)
         #expect(results[1].metrics["rouge1_acc"] == 0 && results[1].metrics["bleu_acc"] == 0)
@@ -99,23 +99,18 @@ private actor RecordingModel: LanguageModel {
         #expect(summary.similarity?.metrics["rouge1_acc"]?.mean == 0.5)
     }
 
-    @Test func completedItemsAreNotRegeneratedAndNewOnesAreReported() async throws {
-        let full = RecordingModel(replies: [
-            "What color is the sky?": (" Blue.", .stop), "Can pigs fly?": (" No.", .stop), "What is 2+2?": (" 4.", .stop),
-        ])
-        let first = try await GenerationEvaluator(model: full).evaluate(Self.items[0])
-        // A model that knows only items 1 and 2: asking it for item 0 would throw.
-        let partial = RecordingModel(replies: ["Can pigs fly?": (" No.", .stop), "What is 2+2?": (" 4.", .stop)])
-        var reported: [Int] = []
-        let resumed = try await GenerationEvaluator(model: partial).evaluate(Self.items, completed: [0: first]) { reported.append($0.index) }
-        #expect(reported == [1, 2])
-        #expect(resumed.count == 3 && resumed[0] == first)
-        #expect(await partial.requests.count == 2)
-    }
-
     @Test func badSettingsAreRejectedBeforeGenerating() {
         let model = ScriptedModel()
         #expect(throws: BenchmarkError.self) { try GenerationEvaluator(model: model, settings: GenerationSettings(maxTokens: 0)) }
         #expect(throws: BenchmarkError.self) { try GenerationEvaluator(model: model, settings: GenerationSettings(stop: ["\n\n", ""])) }
+    }
+}
+
+extension GenerationEvaluator {
+    /// Every item in order (storing and resuming is the evaluator's job, tested in TKEvaluationTests).
+    func evaluateEach(_ items: [TruthfulQAItem]) async throws -> [GenerationItemResult] {
+        var results: [GenerationItemResult] = []
+        for item in items { results.append(try await evaluate(item)) }
+        return results
     }
 }

@@ -20,7 +20,7 @@ import TKJudges
         let items = Array(dataset.items.prefix(3))
         let model = try NativeModel.load(path: TestEnvironment.modelPath)
         let evaluator = try GenerationEvaluator(model: model, settings: GenerationSettings(maxTokens: 24))
-        let results = try await evaluator.evaluate(items)
+        let results = try await evaluator.evaluateEach(items)
 
         #expect(results.map(\.index) == items.map(\.index))
         for result in results {

@@ -35,30 +35,25 @@ import TKMetrics
 
     @Test func metricsMatchHandWorkedValues() async throws {
         let evaluator = MultipleChoiceEvaluator(model: Self.scripted(.qa), preset: .qa)
-        let results = try await evaluator.evaluate(Self.items)
+        let results = try await evaluator.evaluateEach(Self.items)
         #expect(results.map { $0.metrics["mc1"] } == [1, 0, 0])
         #expect(results.map { $0.metrics["mc1_ties"] } == [0, 0, 1])
         let mc2 = results.map { $0.metrics["mc2"]! }
         #expect(abs(mc2[0] - 0.8) < 1e-12 && abs(mc2[1] - 0.2) < 1e-12 && abs(mc2[2] - 0.5) < 1e-12)
         #expect(results.map { $0.metrics["mc3"] } == [1, 0, 0])
-        let summary = try MultipleChoiceEvaluator.summarize(results)
+        let summary = try MetricsSummary(items: results.map { ItemScore(category: $0.category, type: $0.type, values: $0.metrics) })
         #expect(abs(summary.metrics["mc2"]!.mean - 0.5) < 1e-12)
         #expect(abs(summary.byCategory["A"]!["mc2"]!.mean - 0.5) < 1e-12)
         #expect(summary.byCategory["B"]!["mc1"]!.mean == 0)
     }
+}
 
-    @Test func completedItemsAreNotRescoredAndNewOnesAreReported() async throws {
-        let evaluator = MultipleChoiceEvaluator(model: Self.scripted(.null), preset: .null)
-        let first = try await evaluator.evaluate(Array(Self.items.prefix(1)))
-        // A model that knows nothing: any request would throw, so item 0 must come from `completed`.
-        let empty = MultipleChoiceEvaluator(model: ScriptedModel(), preset: .null)
-        var reported: [Int] = []
-        await #expect(throws: ScriptedModel.Unscripted.self) {
-            _ = try await empty.evaluate(Self.items, completed: [0: first[0]]) { reported.append($0.index) }
-        }
-        #expect(reported.isEmpty)
-        let resumed = try await evaluator.evaluate(Self.items, completed: [0: first[0]]) { reported.append($0.index) }
-        #expect(reported == [1, 2])
-        #expect(resumed[0] == first[0] && resumed.count == 3)
+extension MultipleChoiceEvaluator {
+    /// Every item in order (the evaluator in TKEvaluation runs, stores and resumes items; these
+    /// tests look at one item's scoring).
+    func evaluateEach(_ items: [TruthfulQAItem]) async throws -> [MultipleChoiceItemResult] {
+        var results: [MultipleChoiceItemResult] = []
+        for item in items { results.append(try await evaluate(item)) }
+        return results
     }
 }

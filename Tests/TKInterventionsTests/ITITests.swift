@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TKBackends
 import TKEngine
 import TKKernels
 import TKTesting
@@ -117,16 +118,16 @@ import TKTesting
         try fit.write(to: path)
         let loaded = try ITIFit.load(path: path)
         #expect(loaded == fit)
-        let iti = try ITIIntervention(spec: InterventionSpec(parsing: "iti:file=\(path),alpha=2.5,k=4,fold=1"))
+        let iti = try #require(try MethodRegistry.make(InterventionSpec(parsing: "iti:file=\(path),alpha=2.5,k=4,fold=1"), for: model) as? ITIIntervention)
         #expect(iti.alpha == 2.5 && iti.k == 4 && iti.fold == 1)
         #expect(iti.name == "iti")
         #expect(iti.settings["fit"] == fit.digest && iti.settings["k"] == "4" && iti.settings["data"] == "sha256:tiny-data")
         let other = try ITIIntervention(fit: fit, fold: 1, alpha: 2.5, k: 5)
         #expect(other.summary != iti.summary)
         try iti.validate(for: model)
-        #expect(throws: InterventionError.self) { try ITIIntervention(spec: InterventionSpec(parsing: "iti:file=\(path),beta=1")) }
-        #expect(throws: InterventionError.self) { try ITIIntervention(spec: InterventionSpec(parsing: "iti:file=\(path),alpha=500")) }
-        #expect(throws: InterventionError.self) { try ITIIntervention(spec: InterventionSpec(parsing: "iti:alpha=5")) }
+        #expect(throws: InterventionError.self) { try MethodRegistry.make(InterventionSpec(parsing: "iti:file=\(path),beta=1"), for: model) }
+        #expect(throws: InterventionError.self) { try MethodRegistry.make(InterventionSpec(parsing: "iti:file=\(path),alpha=500"), for: model) }
+        #expect(throws: InterventionError.self) { try MethodRegistry.make(InterventionSpec(parsing: "iti:alpha=5"), for: model) }
     }
 
     @Test func incompatibleFitsFailBeforeScoring() throws {

@@ -35,11 +35,13 @@ import TKInterventions
     }
 
     @Test func dolaSpecBuildsTheConfiguredMethod() throws {
-        let d = try DoLa(spec: InterventionSpec(parsing: "dola:layers=0,2,norm=final,beta=0.5,alpha=0.2,penalty=1"))
+        let (_, model) = try tinyModel(layers: 4)
+        func dola(_ text: String) throws -> DoLa { try #require(try MethodRegistry.make(InterventionSpec(parsing: text), for: model) as? DoLa) }
+        let d = try dola("dola:layers=0,2,norm=final,beta=0.5,alpha=0.2,penalty=1")
         #expect(d.layers == .explicit([0, 2]))
         #expect(d.norm == .final)
         #expect(d.beta == 0.5 && d.alpha == 0.2 && d.repetitionPenalty == 1)
-        let defaults = try DoLa(spec: InterventionSpec(parsing: "dola"))
+        let defaults = try dola("dola")
         #expect(defaults.layers == .high && defaults.norm == .none && defaults.alpha == 0.1 && defaults.repetitionPenalty == 1.2)
         #expect(defaults.settings["norm"] == "none")
     }
@@ -51,7 +53,7 @@ import TKInterventions
             ("dola:norm=layer", .badValue), ("dola:depth=3", .unknownKey), ("dola:penalty=0.5", .badValue),
         ]
         for (text, code) in cases {
-            expectError(code, text) { _ = try DoLa(spec: InterventionSpec(parsing: text)) }
+            expectError(code, text) { try MethodRegistry.check(InterventionSpec(parsing: text)) }
         }
     }
 
@@ -60,12 +62,14 @@ import TKInterventions
         let cases: [(String, InterventionError.Code)] = [
             ("nope", .unknownMethod), ("cd", .missingKey), ("cd:amateur=/no/such/file.gguf", .badValue),
             ("cd:amateur=x,beta=-2", .badValue), ("icd:alpha=2", .badValue), ("icd:induce=/no/such/prompt.txt", .badValue),
-            ("proxy:alpha=0", .missingKey), ("proxy:tuned=/no/such.gguf", .badValue), ("dola:layers=9", .badLayers), ("icd:temperature=1", .unknownKey),
+            ("proxy:alpha=0", .missingKey),
+            // Every required key is checked before any file is opened.
+            ("proxy:tuned=/no/such.gguf", .missingKey), ("proxy:tuned=/no/such.gguf,untuned=/no/other.gguf", .badValue), ("dola:layers=9", .badLayers), ("icd:temperature=1", .unknownKey),
         ]
         for (text, code) in cases {
-            expectError(code, text) { _ = try InterventionLoader.make(InterventionSpec(parsing: text), for: model) }
+            expectError(code, text) { _ = try MethodRegistry.make(InterventionSpec(parsing: text), for: model) }
         }
-        let icd = try InterventionLoader.make(InterventionSpec(parsing: "icd:beta=0.5"), for: model)
+        let icd = try MethodRegistry.make(InterventionSpec(parsing: "icd:beta=0.5"), for: model)
         #expect(icd.name == "icd" && icd.settings["beta"] == "0.5" && icd.settings["amateur.0"] == "induce-default")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TKBackends
 import TKEngine
 import TKKernels
 import TKTesting
@@ -98,15 +99,15 @@ import TKTesting
         defer { try? FileManager.default.removeItem(atPath: path) }
         try fit.write(to: path)
         #expect(try SteeringFit.load(path: path) == fit)
-        let steer = try SteeringIntervention(spec: InterventionSpec(parsing: "steer:file=\(path),alpha=3,fold=1,layers=1"))
+        let steer = try #require(try MethodRegistry.make(InterventionSpec(parsing: "steer:file=\(path),alpha=3,fold=1,layers=1"), for: model) as? SteeringIntervention)
         #expect(steer.vectors.vectors.map(\.layer) == [1] && steer.alpha == 3 && steer.vectors.fold == 1)
         #expect(steer.vectors.vectors[0] == fit.folds[1].vectors[1])
         #expect(steer.settings["layers"] == "1" && steer.settings["data"] == "sha256:x")
         try steer.validate(for: model)
-        #expect { try SteeringIntervention(spec: InterventionSpec(parsing: "steer:file=\(path),layers=3")) } throws: {
+        #expect { try MethodRegistry.make(InterventionSpec(parsing: "steer:file=\(path),layers=3"), for: model) } throws: {
             ($0 as? ActivationFitError)?.code == .unknownLocation
         }
-        #expect(throws: InterventionError.self) { try SteeringIntervention(spec: InterventionSpec(parsing: "steer:file=\(path),alpha=-200")) }
+        #expect(throws: InterventionError.self) { try MethodRegistry.make(InterventionSpec(parsing: "steer:file=\(path),alpha=-200"), for: model) }
     }
 
     @Test func badVectorsAndModelsFailBeforeScoring() throws {

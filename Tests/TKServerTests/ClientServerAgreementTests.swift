@@ -4,6 +4,7 @@ import TKBackends
 import TKBenchmarks
 import TKEngine
 import TKEvalCore
+import TKEvaluation
 import TKServer
 import TKTesting
 
@@ -28,8 +29,12 @@ struct ClientServerAgreementTests {
             do {
                 for (preset, count) in [(PromptPreset.null, 20), (.qa, 1)] {
                     let items = Array(dataset.items.prefix(count))
-                    let local = try await MultipleChoiceEvaluator(model: native, preset: preset).evaluate(items)
-                    let remote = try await MultipleChoiceEvaluator(model: client, preset: preset).evaluate(items)
+                    let task = TruthfulQAMultipleChoiceTask(format: PromptFormat(preset: preset))
+                    var local: [MultipleChoiceItemResult] = [], remote: [MultipleChoiceItemResult] = []
+                    for item in items {
+                        local.append(try await task.evaluate(item, model: native))
+                        remote.append(try await task.evaluate(item, model: client))
+                    }
                     for (a, b) in zip(local, remote) {
                         #expect(a.mc1.choices == b.mc1.choices)
                         for metric in ["mc1", "mc2", "mc3"] {
@@ -38,7 +43,7 @@ struct ClientServerAgreementTests {
                         // The per-choice log-likelihoods themselves agree to float32 rounding.
                         for (x, y) in zip(a.mc2.scores, b.mc2.scores) { #expect(abs(x - y) <= 1e-3, "item \(a.index)") }
                     }
-                    let s1 = try MultipleChoiceEvaluator.summarize(local), s2 = try MultipleChoiceEvaluator.summarize(remote)
+                    let s1 = try task.summarize(local), s2 = try task.summarize(remote)
                     #expect(abs(s1.metrics["mc1"]!.mean - s2.metrics["mc1"]!.mean) <= 1e-6)
                     #expect(abs(s1.metrics["mc2"]!.mean - s2.metrics["mc2"]!.mean) <= 1e-6)
                 }

@@ -31,7 +31,7 @@ struct InterventionComparisonCLITests {
             let base = try #require(Self.metric(report, "baseline", m)), intervened = try #require(Self.metric(report, "intervened", m))
             let d = try #require(Self.difference(report, m))
             #expect(d["count"] as? Int == 3)
-            #expect(abs((d["meanDifference"] as? Double ?? .nan) - (intervened - base)) < 1e-12)
+            #expect(abs((d["mean_difference"] as? Double ?? .nan) - (intervened - base)) < 1e-12)
         }
         #expect((report["kl_neutral_text"] as? Double ?? -1) > 0, "DoLa changes next-token distributions")
         // Per-item answers on both sides: DoLa's greedy answers are its own, not the baseline's copied.
@@ -39,7 +39,7 @@ struct InterventionComparisonCLITests {
         #expect(lines.count == 3)
         let pairs = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: [String: Any]] }
         for pair in pairs { #expect(pair["baseline"]?["index"] as? Int == pair["intervened"]?["index"] as? Int) }
-        #expect(pairs.contains { ($0["baseline"]?["rawText"] as? String) != ($0["intervened"]?["rawText"] as? String) })
+        #expect(pairs.contains { ($0["baseline"]?["raw_text"] as? String) != ($0["intervened"]?["raw_text"] as? String) })
 
         // A second run reads every answer back from the store: same numbers, nothing regenerated.
         let second = try cli.run(arguments)

@@ -90,10 +90,10 @@ def main():
         r = json.loads(out)
         b, i, d = r["baseline"]["metrics"], r["intervened"]["metrics"], r["difference"]
         pct = lambda x: f"{100 * x:.1f}"
-        ci = lambda m: f"{100 * d[m]['meanDifference']:+.1f} [{100 * d[m]['lower']:+.1f}, {100 * d[m]['upper']:+.1f}]"
+        ci = lambda m: f"{100 * d[m]['mean_difference']:+.1f} [{100 * d[m]['lower']:+.1f}, {100 * d[m]['upper']:+.1f}]"
         cells = " | ".join(f"{pct(b[m]['mean'])} | {pct(i[m]['mean'])} | {ci(m)}" for m, _ in metrics)
         rows.append(f"| `{spec}` | {r['items']}{' held-out' if r['held_out'] else ''} | {cells} | {r['kl_neutral_text']:.3f} | "
-                    f"{r['overhead']['baseTokensPerSecond'] / r['overhead']['intervenedTokensPerSecond']:.2f}× | {seconds:.0f} |")
+                    f"{r['overhead']['slowdown']:.2f}× | {seconds:.0f} |")
         print(rows[-1], file=sys.stderr, flush=True)
     print("\n".join(rows))
 

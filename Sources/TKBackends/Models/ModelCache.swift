@@ -1,4 +1,5 @@
 import Foundation
+import TKEvalCore
 
 /// The folder where pulled models live: `$TRUTHKIT_HOME`, by default `~/.cache/truthkit`.
 ///
@@ -25,18 +26,9 @@ public struct ModelCache: Sendable {
         self.init(root: Self.defaultRoot(environment: environment))
     }
 
-    /// `$TRUTHKIT_HOME` (a leading `~` expanded), else `$HOME/.cache/truthkit`.
+    /// `$TRUTHKIT_HOME` (a leading `~` expanded), else `$HOME/.cache/truthkit` (see `TruthKitPaths`).
     public static func defaultRoot(environment: [String: String]) -> URL {
-        let home = environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? FileManager.default.homeDirectoryForCurrentUser
-        if let configured = environment["TRUTHKIT_HOME"], !configured.isEmpty {
-            if configured == "~" { return home }
-            if configured.hasPrefix("~/") {
-                return home.appendingPathComponent(String(configured.dropFirst(2)), isDirectory: true)
-            }
-            return URL(fileURLWithPath: configured, isDirectory: true)
-        }
-        return home.appendingPathComponent(".cache/truthkit", isDirectory: true)
+        TruthKitPaths.root(environment: environment)
     }
 
     public var modelsDirectory: URL { root.appendingPathComponent("models", isDirectory: true) }

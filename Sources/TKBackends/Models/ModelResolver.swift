@@ -1,4 +1,5 @@
 import Foundation
+import TKEvalCore
 import TKConsole
 
 /// Turns whatever the user typed for a model into a local GGUF file, fetching it when needed.
@@ -262,7 +263,8 @@ public struct ModelResolver: Sendable {
     private func verifyExisting(_ file: URL, expected: String, removeOnMismatch: Bool) throws -> Bool {
         let digest: String
         do {
-            digest = try FileDigest.sha256(of: file).hex
+            // Remembered by (size, mtime, inode): a verified file is not hashed again until it changes.
+            digest = try ModelFingerprint.sha256(path: file.path, environment: environment)
         } catch {
             throw ModelError(.fileSystem, "Cannot read \(file.path): \(error.localizedDescription).", path: file.path, cause: error)
         }
@@ -312,8 +314,7 @@ public struct ModelResolver: Sendable {
 
     private func expandingTilde(_ path: String) -> String {
         guard path == "~" || path.hasPrefix("~/") else { return path }
-        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
-        return home + path.dropFirst()
+        return TruthKitPaths.expand(path, environment: environment).path
     }
 
     private func status(_ line: String) {

@@ -20,8 +20,20 @@ import TKTokenizer
 /// `LogitsProcessor`. The intervention is part of `identity` (fingerprint and details).
 ///
 /// One `InferenceSession` serves requests one at a time (an actor serialises them); run several
-/// `NativeModel`s for parallel sequences.
+/// `NativeModel`s for parallel sequences. The actor runs on its own engine thread
+/// (`EngineExecutor`), so long forward passes never occupy Swift's cooperative pool.
 public actor NativeModel: LanguageModel {
+    /// Where this actor's work runs.
+    nonisolated let executor = EngineExecutor(name: NativeModel.engineThreadName)
+    public static let engineThreadName = "truthkit.engine"
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    deinit { executor.stop() }
+
+    /// The name of the thread this actor's work runs on (for checks and diagnostics).
+    public func currentThreadName() -> String? { Thread.current.name }
+
     public nonisolated let identity: ModelIdentity
     public nonisolated let model: TransformerModel
     /// The intervention applied to every request, if any.
@@ -110,11 +122,10 @@ public actor NativeModel: LanguageModel {
         return ModelIdentity(name: name, backend: "native", fingerprint: print, details: details)
     }
 
-    /// Loads `path` and fingerprints it by the SHA-256 of the file.
+    /// Loads `path` and fingerprints it by the SHA-256 of the file (hashed once, see `ModelFingerprint`).
     public static func load(path: String, threads: Int = 2) throws -> NativeModel {
         let model = try TransformerModel(path: path)
-        let sha = try FileDigest.sha256(of: URL(fileURLWithPath: path)).hex
-        return NativeModel(model: model, threads: threads, fingerprint: "sha256:" + sha)
+        return NativeModel(model: model, threads: threads, fingerprint: try ModelFingerprint.of(path: path))
     }
 
     /// Loads `path` with an intervention built for it (`make` gets the loaded model).
@@ -122,15 +133,15 @@ public actor NativeModel: LanguageModel {
                             intervention make: (TransformerModel) throws -> (any Intervention)?) throws -> NativeModel {
         let model = try TransformerModel(path: path)
         let intervention = try make(model)
-        let sha = try FileDigest.sha256(of: URL(fileURLWithPath: path)).hex
-        return try NativeModel(model: model, threads: threads, fingerprint: "sha256:" + sha, intervention: intervention)
+        return try NativeModel(model: model, threads: threads, fingerprint: try ModelFingerprint.of(path: path), intervention: intervention)
     }
 
     /// Loads `path` with the intervention `spec` describes (`dola:layers=high`, `cd:amateur=PATH`, …;
-    /// see `InterventionLoader`). Bad specs fail here, before any scoring.
+    /// see `MethodRegistry`). Bad specs fail here, before any scoring.
     public static func load(path: String, threads: Int = 2, intervention spec: InterventionSpec?) throws -> NativeModel {
         guard let spec else { return try load(path: path, threads: threads) }
-        return try load(path: path, threads: threads) { try InterventionLoader.make(spec, for: $0) }
+        try MethodRegistry.check(spec)
+        return try load(path: path, threads: threads) { try MethodRegistry.make(spec, for: $0) }
     }
 
     public func resetCounters() {

@@ -49,21 +49,4 @@ public struct GenerationEvaluator: Sendable {
             hitTokenLimit: generation.finishReason == .length, bestAnswer: item.bestAnswer,
             metrics: Self.similarityMetrics(answer: answer, item: item))
     }
-
-    /// Evaluates `items`, skipping those in `completed`, and returns all results in item order.
-    public func evaluate(_ items: [TruthfulQAItem], completed: [Int: GenerationItemResult] = [:],
-                         onItem: (GenerationItemResult) async throws -> Void = { _ in }) async throws -> [GenerationItemResult] {
-        var results: [GenerationItemResult] = []
-        for item in items {
-            if let done = completed[item.index] {
-                results.append(done)
-                continue
-            }
-            try Task.checkCancellation()
-            let result = try await evaluate(item)
-            try await onItem(result)
-            results.append(result)
-        }
-        return results
-    }
 }

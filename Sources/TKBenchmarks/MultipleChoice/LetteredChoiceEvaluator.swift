@@ -24,12 +24,7 @@ public struct LetteredChoiceEvaluator: Sendable {
 
     /// The MC1 options in this item's shuffled order, and the position of the true one.
     public func shuffledOptions(_ item: TruthfulQAItem) -> (options: [String], correct: Int) {
-        var order = Array(item.mc1.choices.indices)
-        var random = SeededGenerator(seed: seed ^ (UInt64(item.index) &* 0x9E37_79B9_7F4A_7C15))
-        // Fisher–Yates written out: the standard library's shuffle algorithm may change between releases.
-        for i in stride(from: order.count - 1, to: 0, by: -1) {
-            order.swapAt(i, Int(random.next() % UInt64(i + 1)))
-        }
+        let order = SeededShuffle.permutation(count: item.mc1.choices.count, seed: seed, index: item.index)
         let options = order.map { item.mc1.choices[$0] }
         let correct = order.firstIndex { item.mc1.labels[$0] == 1 } ?? 0
         return (options, correct)
@@ -59,23 +54,6 @@ public struct LetteredChoiceEvaluator: Sendable {
             options: options, correctLetter: Self.letter(correct), response: generation.text,
             parsedLetter: parsed.map(Self.letter),
             metrics: [MetricName.letteredMC1: parsed == correct ? 1 : 0, MetricName.letteredUnparsed: parsed == nil ? 1 : 0])
-    }
-
-    public func evaluate(_ items: [TruthfulQAItem], completed: [Int: LetteredChoiceItemResult] = [:],
-                         onItem: (LetteredChoiceItemResult) async throws -> Void = { _ in }) async throws -> [LetteredChoiceItemResult] {
-        var results: [LetteredChoiceItemResult] = []
-        for item in items {
-            if let done = completed[item.index] { results.append(done); continue }
-            try Task.checkCancellation()
-            let r = try await evaluate(item)
-            try await onItem(r)
-            results.append(r)
-        }
-        return results
-    }
-
-    public static func summarize(_ results: [LetteredChoiceItemResult], bootstrap: Bootstrap = Bootstrap()) throws -> MetricsSummary {
-        try MetricsSummary(items: results.map { ItemScore(category: $0.category, type: $0.type, values: $0.metrics) }, bootstrap: bootstrap)
     }
 }
 

@@ -90,26 +90,4 @@ public struct MultipleChoiceEvaluator: Sendable {
         return MultipleChoiceItemResult(index: item.index, question: item.question, category: item.category,
                                         type: item.type?.rawValue, mc1: mc1, mc2: mc2, binary: binary, metrics: metrics)
     }
-
-    /// Evaluates `items`, skipping those in `completed`, and returns all results in item order.
-    public func evaluate(_ items: [TruthfulQAItem], completed: [Int: MultipleChoiceItemResult] = [:],
-                         onItem: (MultipleChoiceItemResult) async throws -> Void = { _ in }) async throws -> [MultipleChoiceItemResult] {
-        var results: [MultipleChoiceItemResult] = []
-        for item in items {
-            if let done = completed[item.index] {
-                results.append(done)
-                continue
-            }
-            try Task.checkCancellation()
-            let r = try await evaluate(item)
-            try await onItem(r)
-            results.append(r)
-        }
-        return results
-    }
-
-    /// Overall, per-category and per-type metrics with bootstrap intervals.
-    public static func summarize(_ results: [MultipleChoiceItemResult], bootstrap: Bootstrap = Bootstrap()) throws -> MetricsSummary {
-        try MetricsSummary(items: results.map { ItemScore(category: $0.category, type: $0.type, values: $0.metrics) }, bootstrap: bootstrap)
-    }
 }

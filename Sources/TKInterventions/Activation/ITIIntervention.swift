@@ -48,19 +48,6 @@ public struct ITIIntervention: Intervention {
         fitDigest = fit.digest
     }
 
-    /// From `--intervention iti:file=FILE,alpha=15,k=48[,fold=0]`.
-    public init(spec: InterventionSpec) throws {
-        try spec.checkKeys(allowed: ["file", "alpha", "k", "fold"])
-        let path = try spec.requiredString("file")
-        let alpha = try spec.double("alpha", default: Self.defaultAlpha, in: Self.alphaRange)
-        let k = try spec.double("k", default: Double(Self.defaultK), in: 1...1_000_000)
-        let fold = try spec.double("fold", default: 0, in: 0...1000)
-        guard k == k.rounded(), fold == fold.rounded() else {
-            throw InterventionError(.badValue, "iti: k and fold must be whole numbers")
-        }
-        try self.init(fit: try ITIFit.load(path: path), fold: Int(fold), alpha: alpha, k: Int(k))
-    }
-
     /// Throws `.incompatibleData` unless the run's data is the data the fit was made from (call it
     /// with `TruthfulQADataset.checksum` before scoring; the fold split only means something there).
     public func checkData(checksum: String) throws { try fit.checkData(checksum: checksum) }

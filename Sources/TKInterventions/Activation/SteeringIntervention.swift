@@ -28,31 +28,6 @@ public struct SteeringIntervention: Intervention {
         digest = contentDigest((try? encoder.encode(vectors)) ?? Data())
     }
 
-    /// From `--intervention steer:file=FILE,alpha=4[,fold=0][,layers=10,12]` (`layers` picks a
-    /// subset of the file's layers).
-    public init(spec: InterventionSpec) throws {
-        try spec.checkKeys(allowed: ["file", "alpha", "fold", "layers"])
-        let fit = try SteeringFit.load(path: try spec.requiredString("file"))
-        let alpha = try spec.double("alpha", default: Self.defaultAlpha, in: Self.alphaRange)
-        let fold = try spec.double("fold", default: 0, in: 0...1000)
-        guard fold == fold.rounded() else { throw InterventionError(.badValue, "steer: fold must be a whole number") }
-        var vectors = try fit.vectors(fold: Int(fold))
-        if let text = spec.string("layers") {
-            var chosen: [Int] = []
-            for piece in text.split(separator: ",") {
-                guard let l = Int(piece.trimmingCharacters(in: .whitespaces)) else {
-                    throw InterventionError(.badValue, "steer: layers=\(text) must be a comma-separated list of layer numbers")
-                }
-                guard fit.layers.contains(l) else {
-                    throw ActivationFitError(.unknownLocation, "steer: layer \(l) is not in the file; it has vectors for layers \(fit.layers.map(String.init).joined(separator: ","))")
-                }
-                chosen.append(l)
-            }
-            vectors.vectors = vectors.vectors.filter { chosen.contains($0.layer) }
-        }
-        try self.init(vectors: vectors, alpha: alpha)
-    }
-
     /// Throws `.incompatibleData` when the vectors record a data checksum other than `checksum`.
     public func checkData(checksum: String) throws {
         if let recorded = vectors.dataChecksum, recorded != checksum {

@@ -56,30 +56,6 @@ public struct DoLa: Intervention {
         self.repetitionPenalty = repetitionPenalty
     }
 
-    /// From `dola:layers=low|high|i,j,…,norm=none|final,beta=B,alpha=A,penalty=P`.
-    public init(spec: InterventionSpec) throws {
-        try spec.checkKeys(allowed: ["layers", "norm", "beta", "alpha", "penalty"])
-        let layers: Layers
-        switch spec.string("layers")?.lowercased() {
-        case nil, "high": layers = .high
-        case "low": layers = .low
-        case let text?:
-            var list: [Int] = []
-            for piece in text.split(separator: ",", omittingEmptySubsequences: false) {
-                guard let l = Int(piece.trimmingCharacters(in: .whitespaces)) else {
-                    throw InterventionError(.badLayers, "dola: layers=\(text) must be 'low', 'high' or layer numbers such as '16,18,20'")
-                }
-                list.append(l)
-            }
-            layers = .explicit(list)
-        }
-        self.init(layers: layers,
-                  norm: PrematureNorm(rawValue: try spec.choice("norm", default: "none", among: ["none", "final"]))!,
-                  beta: try spec.double("beta", default: 1, in: 0...100),
-                  alpha: try spec.double("alpha", default: 0.1, in: 0...1),
-                  repetitionPenalty: try spec.double("penalty", default: 1.2, in: 1...10))
-    }
-
     public var name: String { "dola" }
 
     public var settings: [String: String] {

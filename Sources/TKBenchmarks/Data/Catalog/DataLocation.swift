@@ -1,4 +1,5 @@
 import Foundation
+import TKEvalCore
 
 /// Where benchmark data lives on this machine, and which setting chose it.
 ///
@@ -21,19 +22,9 @@ public struct DataLocation: Sendable, Equatable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> DataLocation {
         if let dir = environment["TRUTHKIT_DATA_DIR"], !dir.isEmpty {
-            return DataLocation(directory: url(dir), chosenBy: "TRUTHKIT_DATA_DIR")
+            return DataLocation(directory: TruthKitPaths.expand(dir, environment: environment), chosenBy: "TRUTHKIT_DATA_DIR")
         }
-        if let home = environment["TRUTHKIT_HOME"], !home.isEmpty {
-            return DataLocation(directory: url(home).appendingPathComponent("data"), chosenBy: "TRUTHKIT_HOME")
-        }
-        let home = FileManager.default.homeDirectoryForCurrentUser
-        return DataLocation(directory: home.appendingPathComponent(".cache/truthkit/data"), chosenBy: "default")
-    }
-
-    private static func url(_ path: String) -> URL {
-        if path.hasPrefix("~/") {
-            return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(String(path.dropFirst(2)))
-        }
-        return URL(fileURLWithPath: path).standardizedFileURL
+        let chosenBy = (environment["TRUTHKIT_HOME"]?.isEmpty ?? true) ? "default" : "TRUTHKIT_HOME"
+        return DataLocation(directory: TruthKitPaths.root(environment: environment).appendingPathComponent("data"), chosenBy: chosenBy)
     }
 }

@@ -24,29 +24,9 @@ extension TruthfulQADataset {
         var items: [TruthfulQAItem] = []
         var dropped = 0
         var skipped: [String] = []
-        // A UTF-8 byte-order mark, as some Windows editors write, is not part of the first line.
-        var lineStart = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        var lineNumber = 0
-        while lineStart < bytes.count {
-            lineNumber += 1
-            var lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
-            let next = lineEnd + 1
-            if lineEnd > lineStart, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
-            defer { lineStart = next }
-            if bytes[lineStart..<lineEnd].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-
+        try JSONLines.forEach(bytes, file: path) { value, lineNumber in
             do {
-                let value: JSONValue
-                do {
-                    value = try JSONParser.parse(bytes, range: lineStart..<lineEnd)
-                } catch {
-                    throw DatasetError(
-                        .malformedJSON, file: path, line: lineNumber,
-                        "this line is not JSON: \(error.message) at column \(error.offset - lineStart + 1). "
-                            + "Each line must hold one complete JSON object."
-                    )
-                }
-                let reader = JSONRecordReader(record: value, file: path, line: lineNumber)
+                let reader = JSONRecordReader(record: try value.get(), file: path, line: lineNumber)
                 let (item, removed) = try reader.item(index: items.count, defaultLanguage: language ?? "en")
                 items.append(item)
                 dropped += removed

@@ -1,0 +1,134 @@
+import Foundation
+import TKEngine
+import TKInterventions
+
+extension MethodRegistry {
+    /// The decoding rule's shared knobs (contrastive family): strength, plausibility cut-off, and
+    /// a repetition penalty for generation.
+    static let contrastKnobs = [
+        MethodParameter("beta", .real(0...100), default: "1", help: "strength of the contrast"),
+        MethodParameter("alpha", .real(0...1), default: "0.1", help: "adaptive plausibility: keep tokens with p ≥ alpha·max p"),
+        MethodParameter("penalty", .real(1...10), default: "1", help: "repetition penalty in generation (1 = none)"),
+    ]
+
+    static let builtins: [MethodDescriptor] = [
+        MethodDescriptor(
+            name: "dola", summary: "DoLa: contrast the final layer with a premature layer chosen per token by Jensen–Shannon divergence",
+            kind: .logitsRule,
+            parameters: [
+                MethodParameter("layers", .layers(keywords: ["high", "low"]), default: "high", help: "candidate premature layers: the upper or lower half, or a list"),
+                MethodParameter("norm", .choice(["none", "final"]), default: "none", help: "apply the final norm to premature layers before the output head"),
+                MethodParameter("beta", .real(0...100), default: "1", help: "weight of the premature log-probabilities"),
+                MethodParameter("alpha", .real(0...1), default: "0.1", help: "adaptive plausibility cut-off"),
+                MethodParameter("penalty", .real(1...10), default: "1.2", help: "repetition penalty in generation (1 = none)"),
+            ],
+            build: { a, _ in
+                let layers: DoLa.Layers = switch a.word("layers") {
+                case "low": .low
+                case "high": .high
+                default: .explicit(a.layerList("layers") ?? [])
+                }
+                return DoLa(layers: layers, norm: DoLa.PrematureNorm(rawValue: a.word("norm")!)!, beta: a.double("beta"),
+                            alpha: a.double("alpha"), repetitionPenalty: a.double("penalty"))
+            }),
+        MethodDescriptor(
+            name: "cd", summary: "contrastive decoding: expert log-probabilities minus beta × a smaller amateur model's",
+            kind: .secondModel,
+            parameters: [MethodParameter("amateur", .path(keywords: []), required: true, help: "the amateur GGUF (same vocabulary as the model)")] + contrastKnobs,
+            build: { a, _ in
+                let (amateur, label) = try loadSecondModel(a.string("amateur")!, role: "amateur")
+                return ContrastiveDecoding.contrastive(amateur: amateur, label: label, beta: a.double("beta"), alpha: a.double("alpha"),
+                                                       repetitionPenalty: a.double("penalty"))
+            }),
+        MethodDescriptor(
+            name: "icd", summary: "induce-then-contrast: contrast with the same model under a hallucination-inducing prompt",
+            kind: .logitsRule,
+            parameters: [MethodParameter("induce", .path(keywords: ["default"]), default: "default", help: "the inducing prompt: the built-in one or a UTF-8 text file")] + contrastKnobs,
+            build: { a, _ in
+                let rewrite: PromptRewrite
+                if a.word("induce") == "default" {
+                    rewrite = .hallucinationInducing
+                } else {
+                    let path = a.string("induce")!
+                    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                        throw InterventionError(.badValue, "icd: cannot read the inducing prompt file \(path); give induce=default or a readable UTF-8 text file")
+                    }
+                    let digest = try FileDigest.sha256(of: URL(fileURLWithPath: path)).hex
+                    rewrite = .prefix(text, label: "induce-file:\(URL(fileURLWithPath: path).lastPathComponent)@sha256:\(digest.prefix(16))")
+                }
+                return ContrastiveDecoding.induced(rewrite, beta: a.double("beta"), alpha: a.double("alpha"), repetitionPenalty: a.double("penalty"))
+            }),
+        MethodDescriptor(
+            name: "proxy", summary: "proxy-tuning: add the difference between a tuned and an untuned small model",
+            kind: .secondModel,
+            parameters: [
+                MethodParameter("tuned", .path(keywords: []), required: true, help: "the tuned small GGUF"),
+                MethodParameter("untuned", .path(keywords: []), required: true, help: "the untuned small GGUF"),
+                MethodParameter("alpha", .real(0...1), default: "0", help: "adaptive plausibility cut-off"),
+                MethodParameter("normalize", .boolean, default: "true", help: "renormalise the combined scores"),
+            ],
+            build: { a, _ in
+                let (tuned, tunedLabel) = try loadSecondModel(a.string("tuned")!, role: "tuned")
+                let (untuned, untunedLabel) = try loadSecondModel(a.string("untuned")!, role: "untuned")
+                return ContrastiveDecoding.proxyTuning(tuned: tuned, tunedLabel: tunedLabel, untuned: untuned, untunedLabel: untunedLabel,
+                                                      alpha: a.double("alpha"), normalize: a.bool("normalize"))
+            }),
+        MethodDescriptor(
+            name: "iti", summary: "inference-time intervention: shift the K most truth-predictive heads by alpha·σ along their truthful direction",
+            kind: .hooks,
+            parameters: [
+                MethodParameter("file", .path(keywords: []), required: true, help: "the fit from `truthkit iti fit`"),
+                MethodParameter("alpha", .real(ITIIntervention.alphaRange), default: MethodParameter.number(ITIIntervention.defaultAlpha), help: "strength"),
+                MethodParameter("k", .integer(1...1_000_000), default: String(ITIIntervention.defaultK), help: "number of heads"),
+                MethodParameter("fold", .integer(0...1000), default: "0", help: "which fold's fit (evaluations set it per fold)"),
+            ],
+            fitCommand: "truthkit iti fit",
+            readFit: { a in
+                let fit = try ITIFit.load(path: a.string("file")!)
+                return (fit.split, { try fit.checkData(checksum: $0) })
+            },
+            build: { a, model in
+                let fit = try ITIFit.load(path: a.string("file")!)
+                let iti = try ITIIntervention(fit: fit, fold: a.int("fold"), alpha: a.double("alpha"), k: a.int("k"))
+                // `hooks(for:)` checks shape, name and sampled weights; the file's identity is checked
+                // here, when the fit recorded one.
+                try iti.fit.checkModel(model, fingerprint: fit.model.fingerprint == nil ? nil : try ModelFingerprint.of(path: model.path))
+                return iti
+            }),
+        MethodDescriptor(
+            name: "steer", summary: "steering vectors: add alpha × the mean true−false activation difference to the residual stream",
+            kind: .hooks,
+            parameters: [
+                MethodParameter("file", .path(keywords: []), required: true, help: "the fit from `truthkit steer fit`"),
+                MethodParameter("alpha", .real(SteeringIntervention.alphaRange), default: MethodParameter.number(SteeringIntervention.defaultAlpha), help: "strength"),
+                MethodParameter("fold", .integer(0...1000), default: "0", help: "which fold's vectors (evaluations set it per fold)"),
+                MethodParameter("layers", .layers(keywords: []), help: "a subset of the file's layers (default: all of them)"),
+            ],
+            fitCommand: "truthkit steer fit",
+            readFit: { a in
+                let fit = try SteeringFit.load(path: a.string("file")!)
+                return (fit.split, { try fit.checkData(checksum: $0) })
+            },
+            build: { a, _ in
+                let fit = try SteeringFit.load(path: a.string("file")!)
+                var vectors = try fit.vectors(fold: a.int("fold"))
+                if let chosen = a.layerList("layers") {
+                    for l in chosen where !fit.layers.contains(l) {
+                        throw ActivationFitError(.unknownLocation, "steer: layer \(l) is not in the file; it has vectors for layers \(fit.layers.map(String.init).joined(separator: ","))")
+                    }
+                    vectors.vectors = vectors.vectors.filter { chosen.contains($0.layer) }
+                }
+                return try SteeringIntervention(vectors: vectors, alpha: a.double("alpha"))
+            }),
+    ]
+
+    /// Loads a second model, labelled `file@sha256:…` for the run's settings (so the fingerprint
+    /// changes with it).
+    static func loadSecondModel(_ path: String, role: String) throws -> (TransformerModel, String) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw InterventionError(.badValue, "the \(role) model \(path) does not exist; give the path of a GGUF file (`truthkit models pull` fetches models)")
+        }
+        let model = try TransformerModel(path: path)
+        return (model, "\(URL(fileURLWithPath: path).lastPathComponent)@\(try ModelFingerprint.of(path: path))")
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import TKEvalCore
+import TKMetrics
+import TKStore
+
+/// Runs a task over items with a model: opens (or resumes) the stored run, evaluates the items not
+/// yet stored — up to `concurrency` at once, each stored the moment it completes — and returns
+/// every result in item order.
+///
+/// Concurrency is across items. A native engine serialises requests on its own engine thread, so
+/// it gains nothing from more than one; an OpenAI-compatible fleet keeps `--concurrency`
+/// requests in flight (the model's `preferredConcurrency` is the default). Results never depend
+/// on order or concurrency, which is what lets a resumed or parallel run give identical numbers.
+public struct Evaluator: Sendable {
+    public var store: ResultStore
+    /// Items in flight at once; nil takes the model's `preferredConcurrency`.
+    public var concurrency: Int?
+    public var progress: ProgressHandler?
+
+    public init(store: ResultStore, concurrency: Int? = nil, progress: ProgressHandler? = nil) {
+        self.store = store
+        self.concurrency = concurrency
+        self.progress = progress
+    }
+
+    /// The run key of `task` over `data` with `model` (and `settings`, merged over the task's).
+    public static func key<T: EvaluationTask>(_ task: T, model: ModelIdentity, data: DatasetIdentity,
+                                              settings: [String: String] = [:]) -> RunKey {
+        RunKey(model: model, task: task.name, taskVersion: task.version, dataChecksum: data.checksum,
+               settings: task.settings.merging(settings) { a, _ in a })
+    }
+
+    /// Evaluates `items` (or resumes them).
+    ///
+    /// - Parameters:
+    ///   - settings: what the caller adds to the run key beside the task's own settings (backend
+    ///     options, language, data release); the task's win on a clash.
+    ///   - label: shown in progress reports.
+    public func run<T: EvaluationTask>(
+        _ task: T, items: [T.Item], model: any LanguageModel, data: DatasetIdentity,
+        settings: [String: String] = [:], label: String? = nil
+    ) async throws -> EvaluationOutcome<T.Result> {
+        let key = Self.key(task, model: model.identity, data: data, settings: settings)
+        let session = try await StoredRunSession<T.Result>(store: store, key: key, dataItemCount: data.itemCount)
+        let label = label ?? task.name
+        let start = Date()
+        var results: [Int: T.Result] = [:]
+        var pending: [T.Item] = []
+        for item in items {
+            let i = task.index(of: item)
+            if let done = session.stored[i] { results[i] = done } else { pending.append(item) }
+        }
+        let resumed = results.count
+        var progress = EvaluationProgress(label: label, completed: resumed, total: items.count, resumed: resumed)
+        self.progress?(progress)
+        let width = max(1, concurrency ?? model.preferredConcurrency)
+        do {
+            try await withThrowingTaskGroup(of: T.Result.self) { group in
+                var next = 0
+                func addNext() {
+                    guard next < pending.count else { return }
+                    let item = pending[next]
+                    next += 1
+                    group.addTask { try await task.evaluate(item, model: model) }
+                }
+                for _ in 0..<min(width, pending.count) { addNext() }
+                // Stored from this one task as results arrive, so the store sees one writer.
+                while let result = try await group.next() {
+                    let i = task.index(of: result)
+                    try await session.record(result, index: i)
+                    results[i] = result
+                    progress.completed += 1
+                    self.progress?(progress)
+                    try Task.checkCancellation()
+                    addNext()
+                }
+            }
+        } catch {
+            progress.finished = true
+            self.progress?(progress)
+            throw error
+        }
+        progress.finished = true
+        self.progress?(progress)
+        let ordered = items.compactMap { results[task.index(of: $0)] }
+        return EvaluationOutcome(results: ordered, runID: session.runID, key: key, resumed: resumed,
+                                 seconds: Date().timeIntervalSince(start), complete: try await session.isComplete(),
+                                 session: session)
+    }
+}
+
+/// What an evaluation produced: every result in item order and where it is stored.
+public struct EvaluationOutcome<Result: Codable & Sendable>: Sendable {
+    public var results: [Result]
+    public var runID: Int64
+    public var key: RunKey
+    /// Items that were already stored.
+    public var resumed: Int
+    public var seconds: Double
+    /// Every item of the data file is stored (the run is finished).
+    public var complete: Bool
+    let session: StoredRunSession<Result>
+
+    /// Marks the run finished with `summary` when every item of the data is stored.
+    public func finishIfComplete(summary: some Encodable) async throws {
+        if complete { try await session.finishIfComplete(summary: summary) }
+    }
+}
