@@ -3,6 +3,8 @@
 public struct EvaluationProgress: Sendable, Equatable {
     /// The run's label (`truthfulqa-mc`, `baseline`, `iti fold 1`, …).
     public var label: String
+    /// The stored run the items go to.
+    public var runID: Int64
     /// Items done, resumed ones included.
     public var completed: Int
     public var total: Int
@@ -11,8 +13,9 @@ public struct EvaluationProgress: Sendable, Equatable {
     /// True once, after the last item (or when the run stops on an error).
     public var finished: Bool
 
-    public init(label: String, completed: Int, total: Int, resumed: Int, finished: Bool = false) {
+    public init(label: String, runID: Int64, completed: Int, total: Int, resumed: Int, finished: Bool = false) {
         self.label = label
+        self.runID = runID
         self.completed = completed
         self.total = total
         self.resumed = resumed

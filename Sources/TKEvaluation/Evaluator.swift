@@ -51,7 +51,7 @@ public struct Evaluator: Sendable {
             if let done = session.stored[i] { results[i] = done } else { pending.append(item) }
         }
         let resumed = results.count
-        var progress = EvaluationProgress(label: label, completed: resumed, total: items.count, resumed: resumed)
+        var progress = EvaluationProgress(label: label, runID: session.runID, completed: resumed, total: items.count, resumed: resumed)
         self.progress?(progress)
         let width = max(1, concurrency ?? model.preferredConcurrency)
         do {

@@ -37,7 +37,7 @@ public struct JudgingPass: Sendable {
         let session = try await StoredRunSession<StoredJudgement>(store: store, key: key, dataItemCount: data.itemCount)
         let withStored = answers.map { r in session.stored[r.index].map { r.adding($0.judgement) } ?? r }
         let resumed = withStored.count { $0.judgements[judgeID] != nil }
-        var state = EvaluationProgress(label: label, completed: resumed, total: answers.count, resumed: resumed)
+        var state = EvaluationProgress(label: label, runID: session.runID, completed: resumed, total: answers.count, resumed: resumed)
         progress?(state)
         defer { state.finished = true; progress?(state) }
         let judge = self.judge

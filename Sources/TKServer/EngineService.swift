@@ -39,6 +39,16 @@ public final class EngineService: @unchecked Sendable {
 
     // Engine-thread state.
     private let hooks: Hooks
+    /// A decoding-time intervention's processor factory (DoLa, contrastive decoding), called once per job.
+    private let decoding: DecodingRule?
+
+    /// Makes the `LogitsProcessor` of one generation: given the job's session, its prompt as text
+    /// and as tokens. Processors keep per-generation state, so every job gets its own.
+    public typealias DecodingRule = @Sendable (InferenceSession, String, [Int32]) throws -> (any LogitsProcessor)?
+
+    /// Whether generated tokens come from a decoding rule (then prompt log-probabilities, which
+    /// are the plain model's, are refused rather than mixed with the rule's).
+    public var hasDecodingRule: Bool { decoding != nil }
     private let threads: Int
     /// Activations of generated tokens' decode steps (`--activations int8` opts into 8-bit).
     public let decodeActivations: ActivationPrecision
@@ -57,8 +67,10 @@ public final class EngineService: @unchecked Sendable {
     ///   - maxQueuedJobs: jobs that may wait before new ones are refused.
     ///   - hooks: applied to every forward pass (interventions); called on the engine thread.
     public init(model: TransformerModel, threads: Int = 2, maxActiveSequences: Int = 4, maxQueuedJobs: Int = 256,
-                hooks: Hooks = Hooks(), decodeActivations: ActivationPrecision = .float32) {
+                hooks: Hooks = Hooks(), decodeActivations: ActivationPrecision = .float32,
+                decoding: DecodingRule? = nil) {
         self.model = model
+        self.decoding = decoding
         self.decodeActivations = decodeActivations
         self.threads = max(1, threads)
         self.maxActiveSequences = max(1, maxActiveSequences)
@@ -157,7 +169,13 @@ public final class EngineService: @unchecked Sendable {
             for p in admitted {
                 let index = pickSession(for: p.job.prompt)
                 let continuation = p.continuation
-                let run = SequenceRun(job: p.job, session: sessions[index].session, activations: decodeActivations) { event in
+                let decoding = self.decoding, model = self.model
+                let run = SequenceRun(job: p.job, session: sessions[index].session, activations: decodeActivations,
+                                      makeProcessor: decoding.map { rule in
+                                          { session, prompt in
+                                              try rule(session, model.tokenizer.decode(prompt, skipSpecialTokens: true), prompt)
+                                          }
+                                      }) { event in
                     continuation.yield(event)
                     switch event {
                     case .finished, .failed: continuation.finish()

@@ -6,6 +6,11 @@ extension OpenAIServer {
     func completions(_ request: Request) async throws -> Response {
         let body = try await jsonBody(request)
         let req = try CompletionRequest(body, model: model, configuration: configuration)
+        if engine.hasDecodingRule && req.jobs.contains(where: \.promptLogprobs) {
+            // Echoed prompt log-probabilities are the plain model's; under a decoding rule they would
+            // silently disagree with the generated tokens' scores, so they are not served.
+            throw APIError.invalid("This server generates with a decoding intervention; echoed prompt log-probabilities (echo with logprobs) are not available under it. Score with `truthkit eval --intervention`, or serve without one.", param: "echo")
+        }
         let streams = try engine.submit(req.jobs)
         let id = ResponseID.make("cmpl")
         let created = ResponseID.now

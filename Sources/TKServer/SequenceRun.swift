@@ -2,35 +2,34 @@ import TKEngine
 import TKKernels
 import TKTokenizer
 
-/// One job being run on a session: a state machine that the scheduler advances one step at a
-/// time (prefill, then one token per step), so several jobs interleave fairly on one engine.
+/// One job being run on a session: prefill, then one token per `step`, so the scheduler can
+/// interleave several jobs fairly on one engine.
 ///
-/// The decoding loop mirrors `InferenceSession.generate` step for step (same sampler, stop
-/// matcher, streaming decoder and end conditions), so greedy output and reported
-/// log-probabilities are identical to it.
+/// Decoding is `StepDecoder`'s — the same loop `InferenceSession.generate` runs — so greedy output
+/// and reported log-probabilities are identical to it. What this adds is the server's part: prompt
+/// log-probabilities for `echo`, and events for the HTTP layer.
 final class SequenceRun {
     let job: EngineJob
     let session: InferenceSession
     let emit: (EngineEvent) -> Void
     /// Activations of the decode steps (the prompt is always float32; see `ActivationPrecision`).
     let activations: ActivationPrecision
-    private var hidden: FloatMatrix?
-    private var sampler: Sampler
-    private var decoder: StreamingDecoder
-    private var matcher: StopSequenceMatcher
+    /// Builds the job's decoding-time intervention, if the server applies one.
+    let makeProcessor: ProcessorFactory?
+    private var decoder: StepDecoder?
     private var generated = 0
-    private var reused = 0
     private(set) var isDone = false
 
+    /// Makes a fresh `LogitsProcessor` for one job (processors keep per-generation state).
+    typealias ProcessorFactory = (InferenceSession, [Int32]) throws -> (any LogitsProcessor)?
+
     init(job: EngineJob, session: InferenceSession, activations: ActivationPrecision = .float32,
-         emit: @escaping (EngineEvent) -> Void) {
+         makeProcessor: ProcessorFactory? = nil, emit: @escaping (EngineEvent) -> Void) {
         self.job = job
         self.session = session
         self.activations = activations
+        self.makeProcessor = makeProcessor
         self.emit = emit
-        sampler = Sampler(settings: job.sampling)
-        decoder = StreamingDecoder(tokenizer: session.model.tokenizer)
-        matcher = StopSequenceMatcher(stops: job.stopSequences)
     }
 
     /// Rows of the vocabulary projection per step, as `InferenceSession.logProbabilities` uses, so
@@ -41,7 +40,7 @@ final class SequenceRun {
     func step(hooks: Hooks) {
         guard !isDone else { return }
         do {
-            if hidden == nil { try prefill(hooks: hooks) } else { try decodeStep(hooks: hooks) }
+            if let decoder { try decodeStep(decoder) } else { try prefill(hooks: hooks) }
         } catch {
             fail("\(error)")
         }
@@ -55,33 +54,36 @@ final class SequenceRun {
 
     private func fail(_ message: String) {
         isDone = true
-        session.dropInexactEntries(promptLength: job.prompt.count, decodedWith: activations)
+        decoder?.cancel()
         emit(.failed(message))
     }
 
     private func finish(_ reason: FinishReason) {
         isDone = true
-        session.dropInexactEntries(promptLength: job.prompt.count, decodedWith: activations)
+        decoder?.cancel()
         emit(.finished(reason, usage: JobUsage(promptTokens: job.prompt.count, completionTokens: generated,
-                                               cachedPromptTokens: reused)))
+                                               cachedPromptTokens: decoder?.reusedPromptTokens ?? 0)))
     }
 
     private func prefill(hooks: Hooks) throws {
         let prompt = job.prompt
+        var lastHidden: FloatMatrix?
         if job.promptLogprobs {
             session.reset()
             let all = try session.forward(.sequence(prompt, startingAt: 0, outputs: .all), hooks: hooks)
             emit(.prompt(promptLogprobs(all)))
             let last = FloatMatrix(rows: 1, cols: all.cols)
             last.copyRows(from: all, (prompt.count - 1)..<prompt.count, to: 0)
-            hidden = last
-        } else if job.maxTokens > 0 {
-            // Keep at least the last prompt token to recompute: its logits are the first prediction.
-            reused = min(session.reusablePrefix(of: prompt), prompt.count - 1)
-            session.truncate(to: reused)
-            hidden = try session.forward(.sequence(Array(prompt[reused...]), startingAt: reused, outputs: .last), hooks: hooks)
+            lastHidden = last
         }
-        if job.maxTokens == 0 { finish(.length) }
+        guard job.maxTokens > 0 else {
+            finish(.length)
+            return
+        }
+        let request = GenerationRequest(prompt: prompt, maxTokens: job.maxTokens, sampling: job.sampling,
+                                        stopSequences: job.stopSequences, activations: activations)
+        decoder = try StepDecoder(session: session, request: request, hooks: hooks,
+                                  processor: try makeProcessor?(session, prompt), lastHidden: lastHidden)
     }
 
     /// Entry j (j ≥ 1) is log p(prompt[j] | prompt[..<j]), computed in the same row chunks as
@@ -107,41 +109,15 @@ final class SequenceRun {
         return out
     }
 
-    private func decodeStep(hooks: Hooks) throws {
-        guard let hidden else { return }
-        session.compute.activationPrecision = activations
-        defer { session.compute.activationPrecision = .float32 }
-        let model = session.model
-        let logits = session.logits(fromHidden: hidden)
-        let next = sampler.sample(logits.row(0))
-        let lse = Elementwise.logSumExp(logits)[0]
+    private func decodeStep(_ decoder: StepDecoder) throws {
+        guard let step = try decoder.step() else { return }
         generated += 1
-        if model.tokenizer.isEndOfGeneration(next) {
-            finishStream(.endOfGeneration)
-            return
+        if !step.isEndOfGeneration {
+            emit(.token(job.topLogprobs == nil ? TokenLogprob(id: step.token, logprob: nil, top: [])
+                        : LogprobReader.read(logits: step.scores, row: 0, lse: step.logSumExp, target: step.token,
+                                             topCount: job.topLogprobs ?? 0)))
         }
-        emit(.token(job.topLogprobs == nil ? TokenLogprob(id: next, logprob: nil, top: [])
-                    : LogprobReader.read(logits: logits, row: 0, lse: lse, target: next, topCount: job.topLogprobs ?? 0)))
-        switch matcher.feed(decoder.feed(next)) {
-        case .emit(let s):
-            if !s.isEmpty { emit(.text(s)) }
-        case .stop(let s, _):
-            if !s.isEmpty { emit(.text(s)) }
-            finish(.stop)
-            return
-        }
-        if generated == job.maxTokens || session.length >= model.config.contextLength {
-            finishStream(.length)
-            return
-        }
-        self.hidden = try session.forward(.sequence([next], startingAt: session.length, outputs: .last), hooks: hooks)
-    }
-
-    /// Flushes text held back by the decoder and the stop matcher, then finishes.
-    private func finishStream(_ reason: FinishReason) {
-        if case .emit(let s) = matcher.feed(decoder.finish()), !s.isEmpty { emit(.text(s)) }
-        let rest = matcher.finish()
-        if !rest.isEmpty { emit(.text(rest)) }
-        finish(reason)
+        if !step.text.isEmpty { emit(.text(step.text)) }
+        if let reason = step.finish { finish(reason) }
     }
 }

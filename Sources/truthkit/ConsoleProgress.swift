@@ -15,7 +15,7 @@ final class ConsoleProgress: Sendable {
     private func update(_ p: EvaluationProgress) {
         bar.withLock { current in
             if current == nil {
-                if p.resumed > 0 && !p.finished { printError("\(p.label): resuming, \(p.resumed) of \(p.total) items already stored") }
+                if p.resumed > 0 && !p.finished { printError("\(p.label): resuming run \(p.runID): \(p.resumed) of \(p.total) items already stored") }
                 current = ProgressBar(label: p.label, total: Int64(p.total), completed: Int64(p.completed), unit: .items(named: "item"))
             } else {
                 current?.update(completed: Int64(p.completed))

@@ -30,7 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Require `Authorization: Bearer KEY` on every route except /health.")
     var apiKey: String?
 
-    @Option(help: ArgumentHelp("An activation intervention applied to every request: iti:file=FIT.json,alpha=15,k=48[,fold=F] or steer:file=FIT.json,alpha=A. (Decoding interventions — dola, cd, icd, proxy — run in eval and generate.)", valueName: "name[:key=value,…]"))
+    @Option(help: ArgumentHelp("An intervention applied to every request (`truthkit methods list`): activation methods (iti, steer) edit every forward pass; decoding methods (dola, cd, icd, proxy) decide each generated token — echoed prompt log-probabilities are then refused, since they would be the plain model's.", valueName: "name[:key=value,…]"))
     var intervention: String?
 
     @Option(help: "Activations of generated tokens' decode steps: float32 (exact, default) or int8 (faster, numbers differ slightly). Prompts, echo and logprobs of the prompt are always float32.")
@@ -70,17 +70,21 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let m = try await loadModel(model)
         var hooks = Hooks()
+        var decoding: EngineService.DecodingRule?
         if let intervention {
             let spec = try InterventionSpec(parsing: intervention)
-            guard try MethodRegistry.descriptor(named: spec.name).kind == .hooks else {
-                let hookMethods = MethodRegistry.methods.filter { $0.kind == .hooks }.map(\.name)
-                throw ValidationError("serve applies activation interventions (\(hookMethods.joined(separator: ", "))); '\(spec.name)' changes decoding itself and runs in `truthkit eval` and `truthkit generate`")
+            let applied = try MethodRegistry.make(spec, for: m)
+            hooks = try applied.hooks(for: m)
+            // Decoding methods (DoLa, the contrastive family) get a fresh processor per request.
+            if try MethodRegistry.descriptor(named: spec.name).kind != .hooks {
+                decoding = { session, text, tokens in
+                    try applied.makeProcessor(model: m, session: session, promptText: text, promptTokens: tokens)
+                }
             }
-            hooks = try MethodRegistry.make(spec, for: m).hooks(for: m)
             FileHandle.standardError.write(Data("serving with intervention \(intervention)\n".utf8))
         }
         let service = EngineService(model: m, threads: engine.threads, maxActiveSequences: parallel, maxQueuedJobs: maxQueue, hooks: hooks,
-                                    decodeActivations: activations)
+                                    decodeActivations: activations, decoding: decoding)
         let config = ServerConfiguration(
             host: host, port: port, apiKey: apiKey, modelID: modelID ?? model.model, maxBodyBytes: maxBodyBytes,
             maxPromptTokens: maxPromptTokens, maxCompletionTokens: maxCompletionTokens)

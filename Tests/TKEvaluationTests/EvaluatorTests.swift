@@ -36,7 +36,7 @@ import TKStore
         #expect(await partial.requests == 2)
         #expect(Array(second.results.prefix(3)).map(\.metrics) == first.results.map(\.metrics))
         let events = progress.events
-        #expect(events.first == EvaluationProgress(label: "truthfulqa-mc", completed: 3, total: 5, resumed: 3))
+        #expect(events.first == EvaluationProgress(label: "truthfulqa-mc", runID: first.runID, completed: 3, total: 5, resumed: 3))
         #expect(events.last?.finished == true && events.last?.completed == 5)
     }
 

@@ -57,81 +57,25 @@ extension InferenceSession {
     /// (return false from it to stop early). Reuses any cached prefix of the prompt.
     ///
     /// A `processor` (decoding-time intervention) turns each step's logits into the scores the
-    /// sampler draws from; without one, generation is exactly the model's.
+    /// sampler draws from; without one, generation is exactly the model's. Runs `StepDecoder` to
+    /// the end — the same loop the server steps through.
     public func generate(_ request: GenerationRequest, hooks: Hooks = Hooks(), processor: (any LogitsProcessor)? = nil,
                          onText: (String) -> Bool = { _ in true }) throws -> GenerationResult {
-        try request.sampling.validate()
-        guard !request.prompt.isEmpty else {
-            throw EngineError(.invalidRequest, "the prompt is empty; generation needs at least one token (e.g. the BOS token)")
-        }
-        guard request.maxTokens >= 0 else { throw EngineError(.invalidRequest, "max tokens must be ≥ 0") }
-        let c = model.config
-        guard request.prompt.count < c.contextLength else {
-            throw EngineError(.contextOverflow, "prompt of \(request.prompt.count) tokens does not fit the context window of \(c.contextLength) with room to generate; shorten it")
-        }
-        // Keep at least the last prompt token to recompute: its logits are the first prediction.
-        let reused = min(reusablePrefix(of: request.prompt), request.prompt.count - 1)
-        truncate(to: reused)
-        var hooks = hooks
-        let recorder = processor.map { LastRowRecorder(points: $0.recordedPoints) }
-        recorder?.install(into: &hooks)
-        let precision = compute.activationPrecision
-        compute.activationPrecision = .float32
-        defer { compute.activationPrecision = precision }
-        var hidden = try forward(.sequence(Array(request.prompt[reused...]), startingAt: reused, outputs: .last), hooks: hooks)
-        compute.activationPrecision = request.activations
-        defer { dropInexactEntries(promptLength: request.prompt.count, decodedWith: request.activations) }
-
-        var sampler = Sampler(settings: request.sampling)
-        var decoder = StreamingDecoder(tokenizer: model.tokenizer)
-        var matcher = StopSequenceMatcher(stops: request.stopSequences)
+        let decoder = try StepDecoder(session: self, request: request, hooks: hooks, processor: processor)
         var text = ""
-        var tokens: [Int32] = []
         var logprobs: [Float] = []
         var reason = FinishReason.length
-        generation: while tokens.count < request.maxTokens {
-            let logits = self.logits(fromHidden: hidden)
-            if let processor, let recorder {
-                let scores = try processor.process(logits: logits.row(0), activations: recorder.rows, tokens: request.prompt + tokens)
-                let next = sampler.sample(scores)
-                let lse = Elementwise.logSumExp(FloatMatrix(rows: 1, cols: scores.count, values: scores))[0]
-                tokens.append(next)
-                logprobs.append(scores[Int(next)] - lse)
-            } else {
-                let row = logits.row(0)
-                let next = sampler.sample(row)
-                let lse = Elementwise.logSumExp(logits)[0]
-                tokens.append(next)
-                logprobs.append(row[Int(next)] - lse)
-            }
-            let next = tokens[tokens.count - 1]
-            if model.tokenizer.isEndOfGeneration(next) {
-                reason = .endOfGeneration
+        while let step = try decoder.step() {
+            logprobs.append(step.logprob)
+            text += step.text
+            if !step.text.isEmpty && !onText(step.text) && step.finish == nil {
+                decoder.cancel()
+                reason = .stop
                 break
             }
-            let piece = decoder.feed(next)
-            switch matcher.feed(piece) {
-            case .emit(let s):
-                text += s
-                if !s.isEmpty && !onText(s) { reason = .stop; break generation }
-            case .stop(let s, _):
-                text += s
-                if !s.isEmpty { _ = onText(s) }
-                reason = .stop
-                break generation
-            }
-            if tokens.count == request.maxTokens { break }
-            guard length < c.contextLength else { break }
-            hidden = try forward(.sequence([next], startingAt: length, outputs: .last), hooks: hooks)
+            if let finish = step.finish { reason = finish }
         }
-        if reason != .stop {
-            let tail = matcher.feed(decoder.finish())
-            if case .emit(let s) = tail { text += s; if !s.isEmpty { _ = onText(s) } }
-            let rest = matcher.finish()
-            text += rest
-            if !rest.isEmpty { _ = onText(rest) }
-        }
-        return GenerationResult(text: text, tokens: tokens, tokenLogprobs: logprobs, finishReason: reason,
-                                promptTokens: request.prompt.count, reusedPromptTokens: reused)
+        return GenerationResult(text: text, tokens: decoder.tokens, tokenLogprobs: logprobs, finishReason: reason,
+                                promptTokens: request.prompt.count, reusedPromptTokens: decoder.reusedPromptTokens)
     }
 }
