@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "TKMetricsTests", dependencies: ["TKMetrics", "TKEvalCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TKChatTemplateTests", dependencies: ["TKChatTemplate", "TKGGUF", "TKTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "TKServerTests", dependencies: [
-            "TKServer", "TKBackends", "TKEngine", "TKEvalCore", "TKTesting", "TKBenchmarks", "TKEvaluation",
+            "TKServer", "TKBackends", "TKEngine", "TKEvalCore", "TKTesting", "TKBenchmarks", "TKEvaluation", "TKInterventions",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),

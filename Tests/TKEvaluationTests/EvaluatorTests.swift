@@ -5,6 +5,8 @@ import TKEvalCore
 import TKEvaluation
 import TKMetrics
 import TKStore
+import TKBackends
+import TKTesting
 
 @Suite struct EvaluatorTests {
     @Test func storesEveryItemAndSummarisesByCategory() async throws {
@@ -100,4 +102,17 @@ final class ProgressLog: @unchecked Sendable {
     private var stored: [EvaluationProgress] = []
     var events: [EvaluationProgress] { lock.withLock { stored } }
     var handler: ProgressHandler { { [self] p in lock.withLock { stored.append(p) } } }
+}
+
+@Suite struct EngineOwnershipTests {
+    /// The native engine's forward passes run on its own thread, never on Swift's cooperative pool.
+    @Test func nativeModelWorkRunsOnItsEngineThread() async throws {
+        let path = try TinyModel(config: TinyModel.Config(), seed: 3).writeToTemporaryFile()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let native = try NativeModel.load(path: path)
+        let name = await native.currentThreadName()
+        #expect(name == NativeModel.engineThreadName, "ran on \(name ?? "an unnamed thread")")
+        let scores = try await native.score([ScoringRequest(context: "ab", continuations: [" cd"])])
+        #expect(scores.count == 1 && scores[0][0].logprob < 0)
+    }
 }

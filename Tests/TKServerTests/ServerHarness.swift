@@ -23,10 +23,12 @@ struct ServerHarness {
     static func with<T: Sendable>(
         modelPath: String = tinyModelPath, configuration: ServerConfiguration = ServerConfiguration(modelID: "test-model"),
         maxActiveSequences: Int = 4, maxQueuedJobs: Int = 256,
+        decoding: (@Sendable (TransformerModel) throws -> EngineService.DecodingRule?) = { _ in nil },
         _ body: @Sendable (ServerHarness) async throws -> T
     ) async throws -> T {
         let model = try TransformerModel(path: modelPath)
-        let engine = EngineService(model: model, threads: 2, maxActiveSequences: maxActiveSequences, maxQueuedJobs: maxQueuedJobs)
+        let engine = EngineService(model: model, threads: 2, maxActiveSequences: maxActiveSequences, maxQueuedJobs: maxQueuedJobs,
+                                   decoding: try decoding(model))
         let server = OpenAIServer(engine: engine, configuration: configuration)
         do {
             let value = try await LoopbackHTTPServer.run(router: server.makeRouter(), label: "TKServerTests") { url in

@@ -17,8 +17,11 @@ public final class EngineExecutor: SerialExecutor, @unchecked Sendable {
     private var stopped = false
 
     public init(name: String = "truthkit.engine") {
-        let thread = Thread { [self] in loop() }
-        thread.name = name
+        // Named from inside: on Linux a name set before `start()` is not what `Thread.current` reports.
+        let thread = Thread { [self] in
+            Thread.current.name = name
+            loop()
+        }
         // Deep recursion is not expected, but the kernels keep large stack buffers in places.
         thread.stackSize = 16 << 20
         thread.start()
