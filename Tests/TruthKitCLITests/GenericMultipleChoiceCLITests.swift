@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import TKTesting
+
+/// `truthkit eval --task mc --data FILE`: a benchmark that is not TruthfulQA, through the same
+/// evaluator, on small files written here (GPQA's real data is gated).
+@Suite(.serialized, .enabled(if: TestEnvironment.modelAvailable, "\(TestEnvironment.missingModelMessage)"))
+struct GenericMultipleChoiceCLITests {
+    @Test func jsonlAndGPQAFilesEvaluateAndResume() throws {
+        let cli = try CLIRunner()
+        let jsonl = cli.home.appendingPathComponent("arc.jsonl")
+        try Data("""
+            {"question": "What is the capital of France?", "choices": ["Berlin", "Paris", "Madrid"], "answer": 1, "category": "geography"}
+            {"question": "How many legs does a spider have?", "choices": {"text": ["Six", "Eight"], "label": ["A", "B"]}, "answerKey": "B"}
+
+            """.utf8).write(to: jsonl)
+        let arguments = ["eval", "--model", TestEnvironment.modelPath, "--task", "mc", "--data", jsonl.path, "--json", "--threads", "1"]
+        let first = try cli.run(arguments)
+        #expect(first.status == 0, "stderr: \(first.stderr.suffix(2000))")
+        let report = try first.json()
+        #expect(report["task"] as? String == "mc" && report["items"] as? Int == 2)
+        let metrics = try #require(report["metrics"] as? [String: Double])
+        #expect(Set(metrics.keys) == ["acc", "acc_norm", "prob_correct"])
+        #expect(metrics.values.allSatisfy { (0...1).contains($0) })
+        #expect((report["by_category"] as? [String: Any])?.keys.contains("geography") == true)
+        // Stored: the second run scores nothing.
+        let second = try cli.run(arguments)
+        #expect(second.status == 0 && second.stderr.contains("resuming run"))
+        #expect(try second.json()["metrics"] as? [String: Double] == metrics)
+        #expect(((try second.json()["tokens"] as? [String: Any])?["items_scored"] as? Int) == 0)
+
+        let csv = cli.home.appendingPathComponent("gpqa.csv")
+        try Data("""
+            Question,Correct Answer,Incorrect Answer 1,Incorrect Answer 2,Incorrect Answer 3,Subdomain
+            What is H2O commonly called?,Water,Salt,Sand,Iron,Chemistry
+
+            """.utf8).write(to: csv)
+        let gpqa = try cli.run(["eval", "--model", TestEnvironment.modelPath, "--task", "mc", "--data", csv.path, "--seed", "7",
+                                "--json", "--threads", "1"])
+        #expect(gpqa.status == 0, "stderr: \(gpqa.stderr.suffix(2000))")
+        let settings = try #require(try gpqa.json()["settings"] as? [String: String])
+        #expect(settings["shuffle_seed"] == "7")
+
+        // Bad input names the file, line and field, and exits non-zero.
+        let bad = cli.home.appendingPathComponent("bad.jsonl")
+        try Data(#"{"question": "q", "choices": ["only one"], "answer": 0}"#.utf8).write(to: bad)
+        let failed = try cli.run(["eval", "--model", TestEnvironment.modelPath, "--task", "mc", "--data", bad.path])
+        #expect(failed.status != 0 && failed.stderr.contains("bad.jsonl") && failed.stderr.contains("choices"))
+    }
+
+    @Test func methodsListShowsEveryMethodFromTheRegistry() throws {
+        let cli = try CLIRunner()
+        let result = try cli.run(["methods", "list", "--json"])
+        #expect(result.status == 0)
+        let methods = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(methods.compactMap { $0["name"] as? String } == ["dola", "cd", "icd", "proxy", "iti", "steer"])
+        let iti = try #require(methods.first { $0["name"] as? String == "iti" })
+        #expect(iti["fitted"] as? Bool == true && iti["fit_command"] as? String == "truthkit iti fit")
+        let params = try #require(iti["parameters"] as? [[String: Any]])
+        #expect(params.first { $0["name"] as? String == "k" }?["default_value"] as? String == "48")
+    }
+}
