@@ -13,11 +13,12 @@ import TKTokenizer
 /// in one branch batch. The cache is then cut back to the shared prefix (see `PrefixScorer`).
 ///
 /// Interventions: activation methods (ITI, steering) act through hooks on every forward pass.
-/// Decoding methods change the scores themselves: DoLa contrasts the final layer with a premature
-/// one (its candidate layers' residuals are recorded during the same branch batches), the
-/// contrastive family subtracts amateurs' log-probabilities (each amateur runs the same
-/// shared-prefix scheme on its own session). Generation uses the intervention's
-/// `LogitsProcessor`. The intervention is part of `identity` (fingerprint and details).
+/// Decoding methods bring their own `ScoringRule`: it names the activations to project through
+/// the output head at each scored position (DoLa's premature layers, recorded during the same
+/// branch batches) and the second models to score the same tokens with (the contrastive family's
+/// amateurs, each running the same shared-prefix scheme on its own session), and turns those rows
+/// into scores; this type computes what the rule asks for without knowing which method it is.
+/// Generation uses the intervention's `LogitsProcessor`. The intervention is part of `identity`.
 ///
 /// One `InferenceSession` serves requests one at a time (an actor serialises them); run several
 /// `NativeModel`s for parallel sequences. The actor runs on its own engine thread
@@ -44,11 +45,11 @@ public actor NativeModel: LanguageModel {
     var hooks: Hooks { scorer.hooks }
     let rule: DecodingRule
 
-    /// How the scores of a request are computed.
+    /// How the scores of a request are computed: the model's own log-probabilities, or a method's
+    /// rule with its projected points and one scorer per second model.
     enum DecodingRule {
         case plain
-        case dola(DoLa, candidates: [Int])
-        case contrastive(ContrastiveDecoding, amateurs: [PrefixScorer])
+        case rule(any ScoringRule, points: [ProjectedPoint], secondModels: [PrefixScorer])
     }
 
     /// Tokens actually run through the model (amateurs included), and what scoring every
@@ -56,7 +57,7 @@ public actor NativeModel: LanguageModel {
     public var computedTokens: Int { scorer.computedTokens + amateurScorers.reduce(0) { $0 + $1.computedTokens } }
     public var fromScratchTokens: Int { scorer.fromScratchTokens }
 
-    /// How often each DoLa candidate layer was chosen as the premature layer while scoring.
+    /// How often each projected layer was the rule's pick while scoring (DoLa's premature layers).
     public private(set) var prematureLayerCounts: [Int: Int] = [:]
 
     /// Largest number of branch rows run in one forward pass (bounds scratch memory).
@@ -66,7 +67,7 @@ public actor NativeModel: LanguageModel {
     }
 
     var amateurScorers: [PrefixScorer] {
-        if case .contrastive(_, let a) = rule { return a }
+        if case .rule(_, _, let a) = rule { return a }
         return []
     }
 
@@ -91,15 +92,10 @@ public actor NativeModel: LanguageModel {
             try intervention.validate(for: model)
             hooks = try intervention.hooks(for: model)
             try hooks.validate(for: model.config)
-            switch intervention {
-            case let dola as DoLa:
-                rule = .dola(dola, candidates: try dola.candidateLayers(for: model))
-            case let cd as ContrastiveDecoding:
-                rule = .contrastive(cd, amateurs: cd.amateurs.map {
+            if let scoring = intervention.scoringRule {
+                rule = .rule(scoring, points: try scoring.projectedPoints(for: model), secondModels: scoring.secondModels.map {
                     PrefixScorer(session: InferenceSession(model: $0.model(expert: model), threads: threads), hooks: Hooks())
                 })
-            default:
-                break
             }
         }
         scorer = PrefixScorer(session: session, hooks: hooks)
@@ -175,19 +171,21 @@ public actor NativeModel: LanguageModel {
             perToken = zip(plan.sequences.indices, rows).map { i, predictors in
                 zip(plan.continuation(i), predictors).map { t, p in (p.logProbability(of: t), p.argmax == t) }
             }
-        case .dola(let dola, let candidates):
-            let points = candidates.compactMap { DoLa.hookPoint(forLayer: $0, layers: model.config.layers) }
+        case .rule(let scoring, let points, let second) where second.isEmpty:
             var chosen = prematureLayerCounts
-            let rows = try scorer.run(plan, recording: points) { hidden, recorded, targets in
-                try TokenScorer.dolaScores(session: session, hidden: hidden, recorded: recorded, targets: targets,
-                                           dola: dola, candidates: candidates, chosen: &chosen)
+            let rows = try scorer.run(plan, recording: points.compactMap(\.point)) { hidden, recorded, targets in
+                try TokenScorer.ruleScores(session: session, hidden: hidden, recorded: recorded, targets: targets,
+                                           rule: scoring, points: points, chosen: &chosen)
             }
             prematureLayerCounts = chosen
             perToken = zip(plan.sequences.indices, rows).map { i, predictors in
                 zip(plan.continuation(i), predictors).map { t, p in (p.logProbability(of: t), p.argmax == t) }
             }
-        case .contrastive(let cd, let amateurs):
-            perToken = try contrastiveScores(request, plan: plan, decoding: cd, amateurs: amateurs)
+        case .rule(let scoring, let points, let second):
+            guard points.isEmpty else {
+                throw InterventionError(.badValue, "a scoring rule that reads both projected layers and second models is not supported yet")
+            }
+            perToken = try secondModelScores(request, plan: plan, rule: scoring, secondModels: second)
         }
         return perToken.enumerated().map { i, tokens in
             let lps = tokens.map(\.0)
@@ -197,33 +195,32 @@ public actor NativeModel: LanguageModel {
         }
     }
 
-    /// Expert rows and each amateur's rows for the same continuation tokens, combined.
-    func contrastiveScores(_ request: ScoringRequest, plan: PrefixScorer.Plan, decoding cd: ContrastiveDecoding,
-                           amateurs: [PrefixScorer]) throws -> [[(Double, Bool)]] {
+    /// The model's rows and each second model's rows for the same continuation tokens, combined
+    /// by the rule.
+    func secondModelScores(_ request: ScoringRequest, plan: PrefixScorer.Plan, rule: any ScoringRule,
+                           secondModels: [PrefixScorer]) throws -> [[(Double, Bool)]] {
         let expertRows = try scorer.run(plan) { hidden, _, targets in
             TokenScorer.logProbRows(session: session, hidden: hidden, targets: targets)
         }
-        var amateurRows: [[[[Float]]]] = []  // [amateur][continuation][token] → row
-        for (k, a) in cd.amateurs.enumerated() {
+        var secondRows: [[[[Float]]]] = []  // [second model][continuation][token] → row
+        for (k, a) in rule.secondModels.enumerated() {
             let context = a.context(for: request.context)
             let rewrittenShared = a.context(for: request.sharedPrefix)
             let shared = context.hasPrefix(rewrittenShared) ? rewrittenShared : ""
-            let amateurPlan = try amateurs[k].plan(context: context, continuations: request.continuations, sharedPrefix: shared)
-            for i in plan.sequences.indices where Array(amateurPlan.continuation(i)) != Array(plan.continuation(i)) {
-                throw InterventionError(.tokenMismatch, "\(cd.name): the amateur \(a.label) splits continuation \(request.continuations[i].debugDescription) into tokens \(Array(amateurPlan.continuation(i))) but the expert into \(Array(plan.continuation(i))); the contexts must end the same way (rewrite only the beginning of the prompt)")
+            let secondPlan = try secondModels[k].plan(context: context, continuations: request.continuations, sharedPrefix: shared)
+            for i in plan.sequences.indices where Array(secondPlan.continuation(i)) != Array(plan.continuation(i)) {
+                throw InterventionError(.tokenMismatch, "\(intervention?.name ?? "the method"): the amateur \(a.label) splits continuation \(request.continuations[i].debugDescription) into tokens \(Array(secondPlan.continuation(i))) but the expert into \(Array(plan.continuation(i))); the contexts must end the same way (rewrite only the beginning of the prompt)")
             }
-            let session = amateurs[k].session
-            amateurRows.append(try amateurs[k].run(amateurPlan) { hidden, _, targets in
+            let session = secondModels[k].session
+            secondRows.append(try secondModels[k].run(secondPlan) { hidden, _, targets in
                 TokenScorer.logProbRows(session: session, hidden: hidden, targets: targets)
             })
         }
         return plan.sequences.indices.map { i in
             zip(plan.continuation(i), expertRows[i]).enumerated().map { j, pair in
                 let (t, expert) = pair
-                let others = amateurRows.map { $0[i][j] }
-                let score = cd.combine(expert: expert, amateurs: others)[Int(t)]
-                let greedy = NextTokenMath.argmax(cd.filteredCombine(expert: expert, amateurs: others)) == Int(t)
-                return (score, greedy)
+                let score = rule.scoreRow(final: expert, projected: [], second: secondRows.map { $0[i][j] }, targets: [t])
+                return (score.scores[t]!, score.greedy == t)
             }
         }
     }

@@ -35,30 +35,30 @@ extension TokenScorer {
         return out
     }
 
-    /// DoLa's per-token scores: log p_final(t) − β·log p_premature(t), the premature layer chosen
-    /// per row by Jensen–Shannon divergence among `candidates`; the argmax is DoLa's greedy choice
-    /// (relative-top filtered). `recorded` holds the same rows at the candidates' hook points.
-    /// `chosen` counts how often each candidate layer was picked.
-    static func dolaScores(session: InferenceSession, hidden: FloatMatrix, recorded: [HookPoint: FloatMatrix], targets: [[Int32]],
-                           dola: DoLa, candidates: [Int], chosen: inout [Int: Int]) throws -> [TokenScorer] {
+    /// A rule's per-token scores computed inside the branch batch (rules without second models):
+    /// per chunk of rows, the final layer's log-probabilities and, for the rows that are scored, each
+    /// projected point's rows through the output head; the rule turns them into scores and its greedy
+    /// token. `recorded` holds the same rows at the points' hook points; `chosen` counts how often
+    /// each point's layer was the rule's pick.
+    static func ruleScores(session: InferenceSession, hidden: FloatMatrix, recorded: [HookPoint: FloatMatrix], targets: [[Int32]],
+                           rule: any ScoringRule, points: [ProjectedPoint], chosen: inout [Int: Int]) throws -> [TokenScorer] {
         precondition(targets.count == hidden.rows, "one target list per row")
-        let layers = session.model.config.layers
         var out: [TokenScorer] = []
         out.reserveCapacity(hidden.rows)
         try forEachChunk(session: session, hidden: hidden) { logits, lse, start in
             let needed = (0..<logits.rows).filter { !targets[start + $0].isEmpty }
-            // Premature logits for the needed rows only, one head projection per candidate layer.
-            var premature: [Int: (FloatMatrix, [Float])] = [:]
+            // Projected logits for the needed rows only, one head projection per point.
+            var projected: [Int: (FloatMatrix, [Float])] = [:]
             if !needed.isEmpty {
-                for layer in candidates {
-                    guard let point = DoLa.hookPoint(forLayer: layer, layers: layers) else { continue }
+                for (k, p) in points.enumerated() {
+                    guard let point = p.point else { continue }
                     guard let source = recorded[point] else {
-                        throw InterventionError(.badLayers, "dola: no activations were recorded at \(point)")
+                        throw InterventionError(.badLayers, "no activations were recorded at \(point)")
                     }
                     let rows = FloatMatrix(rows: needed.count, cols: source.cols)
                     for (i, r) in needed.enumerated() { rows.copyRows(from: source, (start + r)..<(start + r + 1), to: i) }
-                    let l = session.logits(fromHidden: rows, applyFinalNorm: dola.norm == .final)
-                    premature[layer] = (l, Elementwise.logSumExp(l))
+                    let l = session.logits(fromHidden: rows, applyFinalNorm: p.applyFinalNorm)
+                    projected[k] = (l, Elementwise.logSumExp(l))
                 }
             }
             var neededIndex: [Int: Int] = [:]
@@ -69,13 +69,10 @@ extension TokenScorer {
                     continue
                 }
                 let final = logProbRow(logits, lse, r)
-                let rows = candidates.map { layer in premature[layer].map { logProbRow($0.0, $0.1, i) } ?? final }
-                let pick = DoLa.choosePremature(final: final, candidates: rows)
-                chosen[candidates[pick], default: 0] += 1
-                var lps: [Int32: Double] = [:]
-                for t in targets[start + r] { lps[t] = Double(final[Int(t)]) - dola.beta * Double(rows[pick][Int(t)]) }
-                let best = NextTokenMath.argmax(dola.filteredContrast(final: final, premature: rows[pick])) ?? 0
-                out.append(TokenScorer(logprobs: lps, argmax: Int32(best)))
+                let rows = points.indices.map { k in projected[k].map { logProbRow($0.0, $0.1, i) } ?? final }
+                let score = rule.scoreRow(final: final, projected: rows, second: [], targets: targets[start + r])
+                if let pick = score.chosenPoint { chosen[points[pick].layer, default: 0] += 1 }
+                out.append(TokenScorer(logprobs: score.scores, argmax: score.greedy))
             }
         }
         return out
