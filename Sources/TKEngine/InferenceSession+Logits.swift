@@ -2,8 +2,26 @@ import TKKernels
 
 extension InferenceSession {
     /// Rows of the vocabulary projection computed per step when only log-probabilities are wanted,
-    /// so a long text never materialises `n × vocab` logits at once.
-    static let logitChunkRows = 32
+    /// so a long text never materialises `n × vocab` logits at once. Every path that reports
+    /// log-probabilities chunks rows this way (`forEachLogitChunk`): the products' row count
+    /// decides the kernels' summation order, so equal chunking is what makes the numbers of the
+    /// scoring backends, the server and `scoreSequence` bit-identical.
+    public static let logitChunkRows = 32
+
+    /// Runs the output head over `hidden` in chunks of `logitChunkRows` rows and calls `body` with
+    /// each chunk's logits, their log-sum-exps and the chunk's first row.
+    public func forEachLogitChunk(_ hidden: FloatMatrix, applyFinalNorm: Bool = true,
+                                  _ body: (_ logits: FloatMatrix, _ logSumExp: [Float], _ firstRow: Int) throws -> Void) rethrows {
+        var start = 0
+        while start < hidden.rows {
+            let end = min(hidden.rows, start + Self.logitChunkRows)
+            let chunk = FloatMatrix(rows: end - start, cols: hidden.cols)
+            chunk.copyRows(from: hidden, start..<end, to: 0)
+            let logits = logits(fromHidden: chunk, applyFinalNorm: applyFinalNorm)
+            try body(logits, Elementwise.logSumExp(logits), start)
+            start = end
+        }
+    }
 
     /// Logits (`rows × vocab`) from hidden states of any layer: final RMSNorm (unless
     /// `applyFinalNorm` is false, as DoLa's reference does) then the output head.
@@ -27,17 +45,8 @@ extension InferenceSession {
         precondition(targets.count == hidden.rows, "one target per hidden row")
         var result: [Float] = []
         result.reserveCapacity(targets.count)
-        var start = 0
-        while start < hidden.rows {
-            let end = min(hidden.rows, start + Self.logitChunkRows)
-            let chunk = FloatMatrix(rows: end - start, cols: hidden.cols)
-            chunk.copyRows(from: hidden, start..<end, to: 0)
-            let logits = logits(fromHidden: chunk, applyFinalNorm: applyFinalNorm)
-            let lse = Elementwise.logSumExp(logits)
-            for i in 0..<(end - start) {
-                result.append(logits[i, Int(targets[start + i])] - lse[i])
-            }
-            start = end
+        forEachLogitChunk(hidden, applyFinalNorm: applyFinalNorm) { logits, lse, start in
+            for i in 0..<logits.rows { result.append(logits[i, Int(targets[start + i])] - lse[i]) }
         }
         return result
     }

@@ -27,12 +27,8 @@ public enum Invasiveness {
         let hidden = try session.forward(.sequence(tokens, startingAt: 0, outputs: .all), hooks: hooks)
         var rows: [[Float]] = []
         rows.reserveCapacity(tokens.count)
-        for start in stride(from: 0, to: hidden.rows, by: 32) {
-            let end = min(hidden.rows, start + 32)
-            let part = FloatMatrix(rows: end - start, cols: hidden.cols)
-            part.copyRows(from: hidden, start..<end, to: 0)
-            let logits = session.logits(fromHidden: part)
-            for r in 0..<(end - start) {
+        try session.forEachLogitChunk(hidden) { logits, _, start in
+            for r in 0..<logits.rows {
                 let row = logits.row(r)
                 if let processor {
                     let position = start + r

@@ -32,10 +32,6 @@ final class SequenceRun {
         self.emit = emit
     }
 
-    /// Rows of the vocabulary projection per step, as `InferenceSession.logProbabilities` uses, so
-    /// each chunk of prompt rows goes through the same kernels and gives the same numbers.
-    static let logitChunkRows = 32
-
     /// Runs the next step; returns when the job has finished (`isDone`).
     func step(hooks: Hooks) {
         guard !isDone else { return }
@@ -86,25 +82,20 @@ final class SequenceRun {
                                   processor: try makeProcessor?(session, prompt), lastHidden: lastHidden)
     }
 
-    /// Entry j (j ≥ 1) is log p(prompt[j] | prompt[..<j]), computed in the same row chunks as
-    /// `InferenceSession.logProbabilities`.
+    /// Entry j (j ≥ 1) is log p(prompt[j] | prompt[..<j]), computed in the engine's logit chunks
+    /// (`forEachLogitChunk`), so the numbers equal `InferenceSession.scoreSequence`.
     private func promptLogprobs(_ all: FloatMatrix) -> [TokenLogprob] {
         let prompt = job.prompt
         var out = [TokenLogprob(id: prompt[0], logprob: nil, top: [])]
-        let rows = prompt.count - 1
-        var start = 0
-        while start < rows {
-            let end = min(rows, start + Self.logitChunkRows)
-            let chunk = FloatMatrix(rows: end - start, cols: all.cols)
-            chunk.copyRows(from: all, start..<end, to: 0)
-            let logits = session.logits(fromHidden: chunk)
-            let lse = Elementwise.logSumExp(logits)
+        guard prompt.count > 1 else { return out }
+        let predicting = FloatMatrix(rows: prompt.count - 1, cols: all.cols)
+        predicting.copyRows(from: all, 0..<(prompt.count - 1), to: 0)
+        session.forEachLogitChunk(predicting) { logits, lse, start in
             let argmaxes = job.topLogprobs == 1 ? Elementwise.argmax(logits) : []
-            for i in 0..<(end - start) {
+            for i in 0..<logits.rows {
                 out.append(LogprobReader.read(logits: logits, row: i, lse: lse[i], target: prompt[start + i + 1],
                                               topCount: job.topLogprobs ?? 0, argmax: argmaxes.isEmpty ? nil : argmaxes[i]))
             }
-            start = end
         }
         return out
     }

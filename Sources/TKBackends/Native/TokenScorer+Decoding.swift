@@ -3,19 +3,12 @@ import TKInterventions
 import TKKernels
 
 extension TokenScorer {
-    /// Runs the output head over `hidden` in the same chunks as `scores(session:hidden:targets:)`
-    /// (so the final layer's numbers are bit-identical to the plain path) and calls `body` with
-    /// each chunk's logits, log-sum-exps and first row.
+    /// Runs the output head over `hidden` in the engine's logit chunks (so the final layer's numbers
+    /// are bit-identical to the plain path) and calls `body` with each chunk's logits, log-sum-exps
+    /// and first row.
     static func forEachChunk(session: InferenceSession, hidden: FloatMatrix,
                              _ body: (_ logits: FloatMatrix, _ lse: [Float], _ firstRow: Int) throws -> Void) rethrows {
-        let chunk = 32
-        for start in stride(from: 0, to: hidden.rows, by: chunk) {
-            let end = min(hidden.rows, start + chunk)
-            let part = FloatMatrix(rows: end - start, cols: hidden.cols)
-            part.copyRows(from: hidden, start..<end, to: 0)
-            let logits = session.logits(fromHidden: part)
-            try body(logits, Elementwise.logSumExp(logits), start)
-        }
+        try session.forEachLogitChunk(hidden, body)
     }
 
     /// The final layer's log-probability row `r` of a chunk, as the plain path computes each entry.

@@ -16,13 +16,7 @@ struct TokenScorer {
         precondition(targets.count == hidden.rows, "one target list per row")
         var out: [TokenScorer] = []
         out.reserveCapacity(hidden.rows)
-        let chunk = 32
-        for start in stride(from: 0, to: hidden.rows, by: chunk) {
-            let end = min(hidden.rows, start + chunk)
-            let part = FloatMatrix(rows: end - start, cols: hidden.cols)
-            part.copyRows(from: hidden, start..<end, to: 0)
-            let logits = session.logits(fromHidden: part)
-            let lse = Elementwise.logSumExp(logits)
+        session.forEachLogitChunk(hidden) { logits, lse, start in
             let argmaxes = Elementwise.argmax(logits)
             for r in 0..<logits.rows {
                 var lps: [Int32: Double] = [:]
