@@ -5,6 +5,7 @@ extension OpenAIServer {
     /// `POST /v1/completions`.
     func completions(_ request: Request) async throws -> Response {
         let body = try await jsonBody(request)
+        try checkModel(try JSONFields(body))
         let req = try CompletionRequest(body, model: model, configuration: configuration)
         let streams = try engine.submit(req.jobs)
         let id = ResponseID.make("cmpl")
