@@ -78,14 +78,35 @@ public struct OpenAIServer: Sendable {
 
     // MARK: Body
 
-    /// The request body as JSON, refusing bodies over the limit with 413.
+    /// The request body as JSON, refusing bodies over the limit with 413 and bodies that take
+    /// longer than `bodyTimeout` to arrive with 408 (a body trickled a byte at a time keeps the
+    /// connection from looking idle, so the idle timeout alone would not end it).
     func jsonBody(_ request: Request) async throws -> JSONValue {
-        var request = request
+        let body = request.body
+        let limit = configuration.maxBodyBytes
         let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
+            if let timeout = configuration.bodyTimeout {
+                buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                    group.addTask { try await body.collect(upTo: limit) }
+                    group.addTask {
+                        try await Task.sleep(for: timeout)
+                        return nil
+                    }
+                    defer { group.cancelAll() }
+                    guard let first = try await group.next(), let collected = first else {
+                        throw APIError(status: .requestTimeout,
+                                       message: "The request body did not arrive within \(timeout) of the request head; send the whole body at once "
+                                           + "(or start the server with a longer --body-timeout).",
+                                       code: "request_timeout")
+                    }
+                    return collected
+                }
+            } else {
+                buffer = try await body.collect(upTo: limit)
+            }
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw APIError.bodyTooLarge(limit: configuration.maxBodyBytes)
+            throw APIError.bodyTooLarge(limit: limit)
         }
         return try JSONValue.parse(Data(buffer.readableBytesView))
     }

@@ -57,6 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a connection may stay idle, or take to send its request head, before it is closed (0: never).")
     var idleTimeout: Double = 30
 
+    @Option(help: "Seconds a request body may take to arrive after its head; slower ones get 408 (0: no limit).")
+    var bodyTimeout: Double = 60
+
     @Option(help: "Most connections open at once; more wait until one closes (0: no limit).")
     var maxConnections: Int = 256
 
@@ -72,6 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxQueue >= 1 else { throw ValidationError("--max-queue must be ≥ 1") }
         if let key = apiKey, key.isEmpty { throw ValidationError("--api-key must not be empty") }
         guard idleTimeout.isFinite, idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be a number of seconds ≥ 0 (0: never), got \(idleTimeout)") }
+        guard bodyTimeout.isFinite, bodyTimeout >= 0 else { throw ValidationError("--body-timeout must be a number of seconds ≥ 0 (0: no limit), got \(bodyTimeout)") }
         guard maxConnections >= 0 else { throw ValidationError("--max-connections must be ≥ 0 (0: no limit), got \(maxConnections)") }
     }
 
@@ -92,6 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, port: port, apiKey: apiKey, modelID: modelID ?? model.model, maxBodyBytes: maxBodyBytes,
             maxPromptTokens: maxPromptTokens, maxCompletionTokens: maxCompletionTokens,
             idleTimeout: idleTimeout > 0 ? .milliseconds(Int64((idleTimeout * 1000).rounded())) : nil,
+            bodyTimeout: bodyTimeout > 0 ? .milliseconds(Int64((bodyTimeout * 1000).rounded())) : nil,
             maxConnections: maxConnections > 0 ? maxConnections : nil)
         var logger = Logger(label: "truthkit.serve")
         logger.logLevel = verbose ? .info : .warning

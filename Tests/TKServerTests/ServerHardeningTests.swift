@@ -128,6 +128,23 @@ struct ServerHardeningTests {
         }
     }
 
+    /// A body trickled in (which keeps the connection from looking idle) is cut off with 408 at
+    /// the body timeout.
+    @Test func aTrickledBodyIsRefusedAtTheBodyTimeout() async throws {
+        var config = ServerConfiguration(modelID: "test-model")
+        config.idleTimeout = nil
+        config.bodyTimeout = .milliseconds(300)
+        try await ServerHarness.with(configuration: config) { h in
+            let slow = try await RawConnection(port: h.port)
+            try await slow.send("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"prompt\"")
+            guard case .data(let text) = try await slow.read(timeout: .seconds(120)) else { Issue.record("no answer"); return }
+            #expect(text.hasPrefix("HTTP/1.1 408"), "\(text)")
+            #expect(text.contains("\"code\":\"request_timeout\""), "\(text)")
+            // A body sent at once is not affected.
+            #expect(try await h.send("/v1/completions", json: ["prompt": "ab", "max_tokens": 1]).status == 200)
+        }
+    }
+
     /// With the connection cap reached, a new connection is not served until one closes.
     @Test func theConnectionCapHoldsNewConnectionsBack() async throws {
         var config = ServerConfiguration(modelID: "test-model")

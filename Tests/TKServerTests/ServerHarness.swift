@@ -85,7 +85,8 @@ struct ServerHarness {
         } else if let raw {
             request.body = .bytes(ByteBuffer(bytes: raw))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        // No budget shorter than the work: a real-model request on a loaded machine can take minutes.
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(900))
         let buffer = try await response.body.collect(upTo: 64 << 20)
         return Reply(status: Int(response.status.code), body: Data(buffer.readableBytesView),
                      contentType: response.headers.first(name: "Content-Type"), retryAfter: response.headers.first(name: "Retry-After"))
