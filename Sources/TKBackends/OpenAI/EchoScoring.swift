@@ -230,7 +230,8 @@ enum EchoScoring {
     /// between positions break this when the server sends both; without `top_logprobs`, or when a
     /// server moves both together, the move cannot be seen.
     static func checkAgainstTop(_ value: Double, top: [String: Double], token: String, index: Int) throws(Fault) {
-        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-3 * max(1, abs(a), abs(b)) }
+        // Servers write both from the same number; allow only a float32 round trip's difference.
+        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-5 * max(1, abs(a), abs(b)) }
         if let listed = top[token] {
             guard close(value, listed) else {
                 throw .malformed(
