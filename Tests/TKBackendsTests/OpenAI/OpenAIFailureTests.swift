@@ -67,16 +67,13 @@ import Testing
     }
 
     @Test func aTimeoutIsRetried() async throws {
-        // Generous margins: the suite runs many tests at once on two cores (real-model tests and
-        // truthkit subprocesses), so a healthy request can take tens of seconds; the stalled one
-        // would take 120 s.
+        // No wall-clock budget: a second request is the proof that the first was cut off (a
+        // stalled request that was waited out would be answered, once, after 120 s).
         try await FakeOpenAIServer.run(model: Self.model, behaviors: [.delay(.seconds(120))]) { server in
-            let start = ContinuousClock.now
             let value = try await OpenAITest.withModel(OpenAITest.configuration([server.endpoint], timeout: .seconds(2))) {
                 try await Self.scoreOnce($0)
             }
             #expect(value == -0.5)
-            #expect(ContinuousClock.now - start < .seconds(110), "the 120 s stall was cut short")
             #expect(await server.script.requests.count >= 2)
         }
     }
