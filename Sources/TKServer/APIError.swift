@@ -12,14 +12,17 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible, Senda
     public var type: String
     public var param: String?
     public var code: String?
+    /// Seconds a client should wait before retrying (`Retry-After`), for 429 and 503.
+    public var retryAfterSeconds: Int?
 
     public init(status: HTTPResponse.Status, message: String, type: String = "invalid_request_error",
-                param: String? = nil, code: String? = nil) {
+                param: String? = nil, code: String? = nil, retryAfterSeconds: Int? = nil) {
         self.status = status
         self.message = message
         self.type = type
         self.param = param
         self.code = code
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { "\(status.code) \(type): \(message)" }
@@ -42,15 +45,39 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible, Senda
                  code: "request_too_large")
     }
 
-    /// 503: the waiting queue is full; the client should retry later.
+    /// 503: the waiting queue is full; the client should retry later (`Retry-After: 1`).
     static func overloaded(queued: Int) -> APIError {
         APIError(status: .serviceUnavailable,
-                 message: "The server is busy: \(queued) requests are already waiting. Retry shortly.",
-                 type: "server_error", code: "overloaded")
+                 message: "The server is busy: \(queued) requests are already waiting. Retry shortly (or start the server with a larger --max-queue).",
+                 type: "server_error", code: "overloaded", retryAfterSeconds: 1)
     }
 
+    /// 404: the request names a model this server does not serve.
+    static func unknownModel(_ requested: String, served: String) -> APIError {
+        APIError(status: .notFound,
+                 message: "The model `\(requested)` does not exist on this server; it serves `\(served)` (GET /v1/models lists it). Send that as `model`.",
+                 param: "model", code: "model_not_found")
+    }
+
+    /// 500: a bug in the server, never the request's fault.
     static func internalError(_ message: String) -> APIError {
-        APIError(status: .internalServerError, message: message, type: "server_error")
+        APIError(status: .internalServerError, message: message, type: "server_error", code: "internal_error")
+    }
+
+    /// The OpenAI-shaped error for one of Hummingbird's own (no route, a body over the limit …).
+    static func from(_ error: any HTTPResponseError, method: HTTPRequest.Method, path: String, maxBodyBytes: Int) -> APIError {
+        switch error.status {
+        case .notFound, .methodNotAllowed:
+            return APIError(status: error.status,
+                            message: "There is no route \(method) \(path). This server answers GET /health, GET /v1/models, POST /v1/completions, "
+                                + "POST /v1/chat/completions, POST /tokenize, POST /detokenize and GET /tokenizer_info.",
+                            code: "unknown_route")
+        case .contentTooLarge:
+            return bodyTooLarge(limit: maxBodyBytes)
+        default:
+            let type = error.status.code >= 500 ? "server_error" : "invalid_request_error"
+            return APIError(status: error.status, message: "\(error.status.code) \(error.status.reasonPhrase): \(error)", type: type)
+        }
     }
 
     struct Body: Encodable {
@@ -78,6 +105,8 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible, Senda
     var body: Body { Body(error: .init(message: message, type: type, param: param, code: code)) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        JSONResponse.make(status: status, body)
+        var response = JSONResponse.make(status: status, body)
+        if let retryAfterSeconds { response.headers[.retryAfter] = String(retryAfterSeconds) }
+        return response
     }
 }

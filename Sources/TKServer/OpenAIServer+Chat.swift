@@ -6,7 +6,9 @@ extension OpenAIServer {
     /// `POST /v1/chat/completions`: the messages through the model's chat template, then
     /// generation; `stream` sends `chat.completion.chunk` deltas as server-sent events.
     func chatCompletions(_ request: Request) async throws -> Response {
-        var req = try ChatCompletionRequest(try await jsonBody(request), configuration: configuration)
+        let body = try await jsonBody(request)
+        try checkModel(try JSONFields(body))
+        var req = try ChatCompletionRequest(body, configuration: configuration)
         let (template, problem) = chat
         try req.prepare(template: template, templateProblem: problem, model: model, configuration: configuration)
         let stream = try engine.submit([req.job])[0]

@@ -5,6 +5,7 @@ extension OpenAIServer {
     /// `POST /v1/completions`.
     func completions(_ request: Request) async throws -> Response {
         let body = try await jsonBody(request)
+        try checkModel(try JSONFields(body))
         let req = try CompletionRequest(body, model: model, configuration: configuration)
         if engine.hasDecodingRule && req.jobs.contains(where: \.promptLogprobs) {
             // Echoed prompt log-probabilities are the plain model's; under a decoding rule they would

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import TKChatTemplate
 import TKEngine
@@ -28,8 +30,9 @@ public struct OpenAIServer: Sendable {
     /// The router with every route (and the key check when `apiKey` is set).
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: ErrorMiddleware(maxBodyBytes: configuration.maxBodyBytes))
         if let key = configuration.apiKey { router.add(middleware: APIKeyMiddleware(key: key)) }
-        router.get("/health") { _, _ in self.health() }
+        router.get("/health") { request, _ in self.health(request) }
         router.get("/v1/models") { _, _ in self.models() }
         router.post("/v1/completions") { request, context in try await self.completions(request) }
         router.post("/v1/chat/completions") { request, context in try await self.chatCompletions(request) }
@@ -44,11 +47,7 @@ public struct OpenAIServer: Sendable {
     ///
     /// - Parameter onRunning: called with the bound port once the server listens.
     public func run(logger: Logger = Logger(label: "truthkit.serve"), onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let app = Application(
-            router: makeRouter(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "truthkit"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
-            logger: logger)
+        let app = makeApplication(logger: logger, onRunning: onRunning)
         do {
             try await app.runService()
         } catch {
@@ -58,16 +57,56 @@ public struct OpenAIServer: Sendable {
         await engine.shutdown()
     }
 
+    /// The HTTP application: the router on `host:port`, with the idle timeout (which is also the
+    /// time a client gets to send its request head) and the connection cap of the configuration.
+    /// - Parameter logger: nil logs only critical events (tests).
+    public func makeApplication(logger: Logger? = nil, onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+        let port = configuration.port
+        let logger = logger ?? {
+            var quiet = Logger(label: "truthkit.serve")
+            quiet.logLevel = .critical
+            return quiet
+        }()
+        return Application(
+            router: makeRouter(),
+            server: .http1(configuration: .init(idleTimeout: configuration.idleTimeout.map { TimeAmount($0) })),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "truthkit",
+                                 availableConnectionsDelegate: configuration.maxConnections.map { MaximumAvailableConnections($0, logger: logger) }),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
     // MARK: Body
 
-    /// The request body as JSON, refusing bodies over the limit with 413.
+    /// The request body as JSON, refusing bodies over the limit with 413 and bodies that take
+    /// longer than `bodyTimeout` to arrive with 408 (a body trickled a byte at a time keeps the
+    /// connection from looking idle, so the idle timeout alone would not end it).
     func jsonBody(_ request: Request) async throws -> JSONValue {
-        var request = request
+        let body = request.body
+        let limit = configuration.maxBodyBytes
         let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
+            if let timeout = configuration.bodyTimeout {
+                buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+                    group.addTask { try await body.collect(upTo: limit) }
+                    group.addTask {
+                        try await Task.sleep(for: timeout)
+                        return nil
+                    }
+                    defer { group.cancelAll() }
+                    guard let first = try await group.next(), let collected = first else {
+                        throw APIError(status: .requestTimeout,
+                                       message: "The request body did not arrive within \(timeout) of the request head; send the whole body at once "
+                                           + "(or start the server with a longer --body-timeout).",
+                                       code: "request_timeout")
+                    }
+                    return collected
+                }
+            } else {
+                buffer = try await body.collect(upTo: limit)
+            }
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw APIError.bodyTooLarge(limit: configuration.maxBodyBytes)
+            throw APIError.bodyTooLarge(limit: limit)
         }
         return try JSONValue.parse(Data(buffer.readableBytesView))
     }
@@ -76,15 +115,26 @@ public struct OpenAIServer: Sendable {
 
     struct Health: Encodable {
         var status = "ok"
-        var model: String
+        /// Left out for a request without the key of a server that has one: the model id is often
+        /// the model file's absolute path, which is no business of an unauthenticated caller.
+        var model: String?
         var queued: Int
         var active: Int
         var completed: Int
     }
 
-    func health() -> Response {
+    func health(_ request: Request) -> Response {
         let load = engine.load
-        return JSONResponse.make(Health(model: configuration.modelID, queued: load.queued, active: load.active, completed: load.completed))
+        let authorized = configuration.apiKey.map { APIKeyMiddleware<BasicRequestContext>.authorizes(request, key: $0) } ?? true
+        return JSONResponse.make(Health(model: authorized ? configuration.modelID : nil, queued: load.queued, active: load.active,
+                                        completed: load.completed))
+    }
+
+    /// Refuses a request naming another model than the one served (404, as the OpenAI API does).
+    /// A request without `model` gets the served one.
+    func checkModel(_ f: JSONFields) throws(APIError) {
+        guard let requested = try f.string("model") else { return }
+        guard requested == configuration.modelID else { throw .unknownModel(requested, served: configuration.modelID) }
     }
 
     struct ModelList: Encodable {

@@ -18,10 +18,20 @@ public struct ServerConfiguration: Sendable {
     public var maxPromptsPerRequest: Int
     /// Log-probability alternatives per position at most (`logprobs`, `top_logprobs`).
     public var maxLogprobs: Int
+    /// A connection that sends nothing for this long while no request of it is being answered is
+    /// closed: an idle keep-alive connection, or a client that has not finished its request head
+    /// (a header sent a byte at a time). nil: never.
+    public var idleTimeout: Duration?
+    /// Longest time a request body may take to arrive after its head (408 past it). nil: no limit.
+    public var bodyTimeout: Duration?
+    /// Most connections open at once; past it the server stops accepting (new ones wait in the
+    /// listen backlog) until one closes. nil: no limit.
+    public var maxConnections: Int?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, apiKey: String? = nil, modelID: String = "truthkit",
                 maxBodyBytes: Int = 2 << 20, maxPromptTokens: Int? = nil, maxCompletionTokens: Int = 4096,
-                maxPromptsPerRequest: Int = 64, maxLogprobs: Int = 20) {
+                maxPromptsPerRequest: Int = 64, maxLogprobs: Int = 20, idleTimeout: Duration? = .seconds(30),
+                bodyTimeout: Duration? = .seconds(60), maxConnections: Int? = 256) {
         self.host = host
         self.port = port
         self.apiKey = apiKey
@@ -31,5 +41,8 @@ public struct ServerConfiguration: Sendable {
         self.maxCompletionTokens = maxCompletionTokens
         self.maxPromptsPerRequest = maxPromptsPerRequest
         self.maxLogprobs = maxLogprobs
+        self.idleTimeout = idleTimeout
+        self.bodyTimeout = bodyTimeout
+        self.maxConnections = maxConnections
     }
 }

@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body accepted, in bytes.")
     var maxBodyBytes: Int = 2 << 20
 
-    @Option(help: "Largest prompt accepted, in tokens (default: the model's context window).")
+    @Option(help: "Largest prompt accepted per request, in tokens; longer ones get 400 naming the limit (default: the model's context window).")
     var maxPromptTokens: Int?
 
     @Option(help: "Largest max_tokens accepted.")
@@ -53,6 +53,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Requests that may wait; more are refused with 503.")
     var maxQueue: Int = 256
+
+    @Option(help: "Seconds a connection may stay idle, or take to send its request head, before it is closed (0: never).")
+    var idleTimeout: Double = 30
+
+    @Option(help: "Seconds a request body may take to arrive after its head; slower ones get 408 (0: no limit).")
+    var bodyTimeout: Double = 60
+
+    @Option(help: "Most connections open at once; more wait until one closes (0: no limit).")
+    var maxConnections: Int = 256
 
     @Flag(help: "Log each request on stderr.")
     var verbose = false
@@ -65,6 +74,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...64).contains(parallel) else { throw ValidationError("--parallel must be between 1 and 64, got \(parallel)") }
         guard maxQueue >= 1 else { throw ValidationError("--max-queue must be ≥ 1") }
         if let key = apiKey, key.isEmpty { throw ValidationError("--api-key must not be empty") }
+        guard idleTimeout.isFinite, idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be a number of seconds ≥ 0 (0: never), got \(idleTimeout)") }
+        guard bodyTimeout.isFinite, bodyTimeout >= 0 else { throw ValidationError("--body-timeout must be a number of seconds ≥ 0 (0: no limit), got \(bodyTimeout)") }
+        guard maxConnections >= 0 else { throw ValidationError("--max-connections must be ≥ 0 (0: no limit), got \(maxConnections)") }
     }
 
     func run() async throws {
@@ -87,7 +99,10 @@ struct ServeCommand: AsyncParsableCommand {
                                     decodeActivations: activations, decoding: decoding)
         let config = ServerConfiguration(
             host: host, port: port, apiKey: apiKey, modelID: modelID ?? model.model, maxBodyBytes: maxBodyBytes,
-            maxPromptTokens: maxPromptTokens, maxCompletionTokens: maxCompletionTokens)
+            maxPromptTokens: maxPromptTokens, maxCompletionTokens: maxCompletionTokens,
+            idleTimeout: idleTimeout > 0 ? .milliseconds(Int64((idleTimeout * 1000).rounded())) : nil,
+            bodyTimeout: bodyTimeout > 0 ? .milliseconds(Int64((bodyTimeout * 1000).rounded())) : nil,
+            maxConnections: maxConnections > 0 ? maxConnections : nil)
         var logger = Logger(label: "truthkit.serve")
         logger.logLevel = verbose ? .info : .warning
         let server = OpenAIServer(engine: service, configuration: config)

@@ -54,4 +54,34 @@ struct ClientServerAgreementTests {
             try await client.shutdown()
         }
     }
+
+    /// Characters split over several byte-level tokens (an emoji, a ZWJ sequence, accents): the
+    /// server shows the partial tokens with U+FFFD at the offset of their character, and the
+    /// client's echo check must accept that and score what the native backend scores.
+    @Test func partialCharacterTokensPassTheEchoCheckAndAgree() async throws {
+        let native = try NativeModel.load(path: TestEnvironment.modelPath)
+        let request = ScoringRequest(context: "Q: Caf\u{E9} or \u{1F469}\u{200D}\u{1F4BB}?\nA:", continuations: [" \u{1F95B} lait", " Se\u{F1}or \u{1F600}"])
+        let local = try await native.score([request])
+        try await ServerHarness.with(modelPath: TestEnvironment.modelPath, configuration: ServerConfiguration(modelID: "smollm2")) { h in
+            let client = try await OpenAIModel.connect(OpenAIConfiguration(endpoints: [h.baseURL.appendingPathComponent("v1")], model: "smollm2"))
+            let remote: [[ContinuationScore]]
+            do {
+                remote = try await client.score([request])
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+            try await client.shutdown()
+            // The case is real: the server's echo holds partial-character tokens.
+            let echo = try await h.send("/v1/completions", json: [
+                "model": "smollm2", "prompt": request.context + request.continuations[0], "max_tokens": 0, "echo": true, "logprobs": 1,
+            ])
+            let tokens = ((echo.json.choices.first?["logprobs"] as? [String: Any])?["tokens"] as? [String]) ?? []
+            #expect(tokens.contains { $0.contains("\u{FFFD}") }, "\(tokens)")
+            for (a, b) in zip(local[0], remote[0]) {
+                #expect(abs(a.logprob - b.logprob) <= 1e-3, "native \(a.logprob), through the server \(b.logprob)")
+                #expect(a.tokenCount == b.tokenCount)
+            }
+        }
+    }
 }

@@ -20,19 +20,34 @@ struct ServerHarness {
         return (try? TinyModel(config: config, seed: 7).writeToTemporaryFile()) ?? "/nonexistent-tiny-model.gguf"
     }()
 
+    /// The server as `truthkit serve` runs it (`OpenAIServer.makeApplication`: its idle timeout and
+    /// connection cap included) on 127.0.0.1, bound to a port of its own for the whole of `body`.
     static func with<T: Sendable>(
         modelPath: String = tinyModelPath, configuration: ServerConfiguration = ServerConfiguration(modelID: "test-model"),
-        maxActiveSequences: Int = 4, maxQueuedJobs: Int = 256,
+        maxActiveSequences: Int = 4, maxQueuedJobs: Int = 256, hooks: Hooks = Hooks(),
         decoding: (@Sendable (TransformerModel) throws -> EngineService.DecodingRule?) = { _ in nil },
         _ body: @Sendable (ServerHarness) async throws -> T
     ) async throws -> T {
         let model = try TransformerModel(path: modelPath)
-        let engine = EngineService(model: model, threads: 2, maxActiveSequences: maxActiveSequences, maxQueuedJobs: maxQueuedJobs,
+        let engine = EngineService(model: model, threads: 2, maxActiveSequences: maxActiveSequences, maxQueuedJobs: maxQueuedJobs, hooks: hooks,
                                    decoding: try decoding(model))
+        var configuration = configuration
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
         let server = OpenAIServer(engine: engine, configuration: configuration)
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = server.makeApplication { port in
+            portContinuation.yield(port)
+            portContinuation.finish()
+        }
+        let apiKey = configuration.apiKey
         do {
-            let value = try await LoopbackHTTPServer.run(router: server.makeRouter(), label: "TKServerTests") { url in
-                try await body(ServerHarness(baseURL: url, model: model, engine: engine, apiKey: configuration.apiKey))
+            let value = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try? await app.run() }
+                defer { group.cancelAll() }
+                var iterator = ports.makeAsyncIterator()
+                guard let port = await iterator.next(), port > 0 else { throw DidNotStart() }
+                return try await body(ServerHarness(baseURL: URL(string: "http://127.0.0.1:\(port)")!, model: model, engine: engine, apiKey: apiKey))
             }
             await engine.shutdown()
             return value
@@ -41,6 +56,13 @@ struct ServerHarness {
             throw error
         }
     }
+
+    struct DidNotStart: Error, CustomStringConvertible {
+        var description: String { "the test server did not report a port" }
+    }
+
+    /// The port the server listens on.
+    var port: Int { baseURL.port ?? 0 }
 
     struct Reply: Sendable {
         var status: Int
@@ -51,6 +73,8 @@ struct ServerHarness {
         var text: String { String(decoding: body, as: UTF8.self) }
         var errorMessage: String? { (json["error"] as? [String: Any])?["message"] as? String }
         var errorType: String? { (json["error"] as? [String: Any])?["type"] as? String }
+        var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+        var retryAfter: String?
     }
 
     func send(_ path: String, method: String = "POST", json: Any? = nil, raw: Data? = nil, key: String? = nil) async throws -> Reply {
@@ -63,10 +87,11 @@ struct ServerHarness {
         } else if let raw {
             request.body = .bytes(ByteBuffer(bytes: raw))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        // No budget shorter than the work: a real-model request on a loaded machine can take minutes.
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(900))
         let buffer = try await response.body.collect(upTo: 64 << 20)
         return Reply(status: Int(response.status.code), body: Data(buffer.readableBytesView),
-                     contentType: response.headers.first(name: "Content-Type"))
+                     contentType: response.headers.first(name: "Content-Type"), retryAfter: response.headers.first(name: "Retry-After"))
     }
 
     /// The events of a server-sent-event stream, `[DONE]` excluded (and whether it came last).

@@ -3,10 +3,14 @@ import Foundation
 /// The endpoints of one model, handed out round-robin, each with its health.
 ///
 /// An endpoint that fails `unhealthyAfter` times in a row (connection refused, timeouts, 5xx) is
-/// left alone for `cooldown`; then it gets one request again, and one more failure sends it back
-/// (the failure count only resets on a success). A 429's `Retry-After` holds the endpoint back for
-/// that long, for every request, not only the one that got the 429. Requests that fail for their
-/// own sake (400, 401, 404) say nothing about the endpoint and leave its health alone.
+/// left alone for `cooldown` while another endpoint can take its requests; then it gets one
+/// request again, and one more failure sends it back (the failure count only resets on a
+/// success). A `Retry-After` likewise holds the endpoint back for every request only while
+/// another endpoint is available. When none is (a single endpoint, or the last one up), nothing
+/// is held back: each failed request waits its own backoff or its own (capped) `Retry-After`, so a
+/// server failing every other request slows only the requests that failed, instead of every
+/// request waiting out a 30 s cool-down. Requests that fail for their own sake (400, 401, 404) say
+/// nothing about the endpoint and leave its health alone.
 ///
 /// The pool also remembers endpoints that refuse `max_tokens: 0`, so scoring asks them for one
 /// token from then on instead of failing once per request.
@@ -62,12 +66,15 @@ actor EndpointPool {
         endpoints[index].consecutiveFailures = 0
     }
 
-    /// Records a transient failure; `retryAfter` holds the endpoint back at least that long.
+    /// Records a transient failure; while another endpoint is available, `retryAfter` holds this
+    /// one back at least that long (and `cooldown` after `unhealthyAfter` failures in a row).
     func failed(_ index: Int, reason: String, retryAfter: Duration?) {
         let time = now()
         endpoints[index].consecutiveFailures += 1
         endpoints[index].failures += 1
         endpoints[index].lastFailure = reason
+        let othersAvailable = endpoints.indices.contains { $0 != index && endpoints[$0].availableAt <= time }
+        guard othersAvailable else { return }
         if endpoints[index].consecutiveFailures >= unhealthyAfter {
             endpoints[index].availableAt = max(endpoints[index].availableAt, time + cooldown)
         }

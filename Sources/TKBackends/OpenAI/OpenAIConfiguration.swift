@@ -33,9 +33,11 @@ public struct OpenAIConfiguration: Sendable, Equatable {
     /// so many clients that failed together do not come back together).
     public var backoffBase: Duration
     public var backoffCap: Duration
-    /// The longest `Retry-After` honoured; a server asking for more is waited on for this long.
+    /// The longest `Retry-After` honoured, per request: a server asking for more is waited on for
+    /// this long before that request is retried.
     public var maxRetryAfter: Duration
-    /// Consecutive failures after which an endpoint is left alone for `cooldown`.
+    /// Consecutive failures after which an endpoint is left alone for `cooldown`, while another
+    /// endpoint is available (a single endpoint is never left alone: its failed requests back off).
     public var unhealthyAfter: Int
     public var cooldown: Duration
     /// The endpoint `generate` uses.

@@ -115,7 +115,8 @@ extension OpenAIModel {
                     )
                 case .malformed(let what):
                     throw OpenAIError(
-                        .malformedResponse, "\(endpoint.absoluteString) returned log-probabilities that cannot be right: \(what).",
+                        .malformedResponse, "\(endpoint.absoluteString) returned log-probabilities that cannot be right: \(what). "
+                            + "The item is not scored; check the server (or a proxy in front of it) before trusting its numbers.",
                         endpoint: endpoint, status: 200
                     )
                 }

@@ -104,3 +104,59 @@ import Testing
         #expect(fault(Self.logprobs(["Hi there"], [nil]), "Hi", " there") == .firstTokenUnscorable(emptyContext: false))
     }
 }
+
+/// What real servers send for partial characters and BOS tokens passes the echo check.
+@Suite struct EchoVerificationTests {
+    static func score(_ tokens: [String], _ values: [Double?], offsets: [Int], context: String, continuation: String) throws(EchoScoring.Fault) -> ContinuationScore {
+        try EchoScoring.score(
+            OpenAIWire.Logprobs(tokens: tokens, tokenLogprobs: values, topLogprobs: nil, textOffset: offsets),
+            prompt: context + continuation, contextLength: context.unicodeScalars.count, continuation: continuation, wantsDetail: true
+        )
+    }
+
+    /// `truthkit serve`: a BOS not counted in the offsets, partial characters shown with U+FFFD,
+    /// a continuation byte's token at the offset of the character it completes.
+    @Test func truthkitServesReplacementCharactersPass() throws {
+        let score = try Self.score(
+            ["<|endoftext|>", "A", ":", " \u{FFFD}", "\u{FFFD}\u{FFFD}", " la"], [nil, -1, -2, -3, -4, -5],
+            offsets: [0, 0, 1, 2, 3, 4], context: "A:", continuation: " 🥛 la"
+        )
+        #expect(score.tokenLogprobs == [-3, -4, -5])
+    }
+
+    /// llama-cpp-python: an empty BOS, partial characters decoded with their bytes dropped.
+    @Test func llamaCppPythonsDroppedPartialBytesPass() throws {
+        let score = try Self.score(
+            ["", "A", ":", " ", "", " la"], [nil, -1, -2, -3, -4, -5], offsets: [0, 0, 1, 2, 3, 4], context: "A:", continuation: " 🥛 la"
+        )
+        #expect(score.tokenLogprobs == [-3, -4, -5])
+    }
+
+    /// A single token of probability 1 after a context that is not all zeros is a model's
+    /// rounding, not a server filling in zeros.
+    @Test func oneZeroTokenAfterARealContextIsAccepted() throws {
+        let score = try Self.score(["Hi", " you", " there"], [nil, -1, 0], offsets: [0, 2, 6], context: "Hi you", continuation: " there")
+        #expect(score.logprob == 0)
+        let zeros = Self.faultOf { () throws(EchoScoring.Fault) in
+            _ = try Self.score(["<s>", "Hi", " there"], [nil, 0, 0], offsets: [0, 3, 5], context: "Hi", continuation: " there")
+        }
+        if case .malformed(let what)? = zeros { #expect(what.contains("exactly 0")) } else { Issue.record("an all-zero echo was accepted") }
+    }
+
+    /// A visible token that is not the prompt's text at its offset.
+    @Test func aTokenThatIsNotThePromptIsRefused() {
+        let fault = Self.faultOf { () throws(EchoScoring.Fault) in
+            _ = try Self.score(["Hi", " where"], [nil, -1], offsets: [0, 2], context: "Hi", continuation: " there")
+        }
+        if case .malformed(let what)? = fault { #expect(what.contains("\" where\"")) } else { Issue.record("a wrong token was accepted") }
+    }
+
+    static func faultOf(_ body: () throws(EchoScoring.Fault) -> Void) -> EchoScoring.Fault? {
+        do throws(EchoScoring.Fault) {
+            try body()
+            return nil
+        } catch {
+            return error
+        }
+    }
+}

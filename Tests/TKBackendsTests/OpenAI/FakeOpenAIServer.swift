@@ -24,6 +24,24 @@ enum FakeBehavior: Sendable {
     case noLogprobs
     /// Echoes only generated text and no prompt tokens (a server that ignores `echo`).
     case noEcho
+    /// A correct echo, then damaged as a broken server or proxy might (the fuzz cases).
+    case mangle(FakeMangling)
+}
+
+/// Ways to damage an echoed `logprobs` object; indices count the echoed tokens, BOS included.
+enum FakeMangling: Sendable {
+    /// Token `i` removed from every array.
+    case dropToken(Int)
+    /// Token `i` sent twice (every array).
+    case repeatToken(Int)
+    /// `token_logprobs` reversed over the scored positions; `top_logprobs` left as they were.
+    case shuffleLogprobs
+    /// `token_logprobs` reversed over the scored positions and `top_logprobs` left out.
+    case shuffleLogprobsWithoutTop
+    /// Every log-probability 0.0 (top_logprobs too).
+    case zeroLogprobs
+    /// Every `text_offset` moved by this much.
+    case shiftOffsets(Int)
 }
 
 /// What the server saw for one request.
@@ -132,12 +150,12 @@ struct FakeOpenAIServer: Sendable {
         }
     }
 
-    /// A URL where nothing listens (connections are refused): a port the kernel handed out to a
-    /// socket that was then closed without listening.
-    static func deadEndpoint() throws -> URL {
+    /// A URL where nothing listens (connections are refused): a port bound by a socket that
+    /// never listens, held for as long as the returned value lives, so no other test's server can
+    /// be given the port meanwhile (a closed port could be, and would then answer).
+    static func deadEndpoint() throws -> DeadEndpoint {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw FakeServerError.noFreePort }
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -148,8 +166,11 @@ struct FakeOpenAIServer: Sendable {
                 bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
             }
         }
-        guard bound else { throw FakeServerError.noFreePort }
-        return URL(string: "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))/v1")!
+        guard bound else {
+            close(fd)
+            throw FakeServerError.noFreePort
+        }
+        return DeadEndpoint(fd: fd, url: URL(string: "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))/v1")!)
     }
 
     static func json(_ status: Int, _ object: Any, headers: HTTPFields = [:]) -> Response {
@@ -190,7 +211,7 @@ struct FakeOpenAIServer: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
         case .delay(let duration):
             try await Task.sleep(for: duration)
-        case .answer, .noLogprobs, .noEcho:
+        case .answer, .noLogprobs, .noEcho, .mangle:
             break
         }
         if (object["model"] as? String) != model.model {
@@ -239,17 +260,51 @@ struct FakeOpenAIServer: Sendable {
             offset += token.unicodeScalars.count
         }
         if case .noEcho = behavior { offsets = offsets.map { $0 + prompt.unicodeScalars.count } }
-        let top: [Any] = tokens.enumerated().map { i, token in
+        var top: [Any] = tokens.enumerated().map { i, token in
             guard let value = values[i] as? Double else { return NSNull() }
             return model.greedy.contains(token) ? [token: value] : ["<top>": -0.001, token: value]
         }
+        var sendsTop = true
+        if case .mangle(let mangling) = behavior {
+            switch mangling {
+            case .dropToken(let i):
+                tokens.remove(at: i); values.remove(at: i); offsets.remove(at: i); top.remove(at: i)
+            case .repeatToken(let i):
+                tokens.insert(tokens[i], at: i); values.insert(values[i], at: i); offsets.insert(offsets[i], at: i); top.insert(top[i], at: i)
+            case .shuffleLogprobs, .shuffleLogprobsWithoutTop:
+                let scored = values.indices.filter { values[$0] is Double }
+                let reversed = scored.reversed().map { values[$0] }
+                for (slot, value) in zip(scored, reversed) { values[slot] = value }
+                if case .shuffleLogprobsWithoutTop = mangling { sendsTop = false }
+            case .zeroLogprobs:
+                values = values.map { $0 is Double ? 0.0 : $0 }
+                top = tokens.enumerated().map { i, token in values[i] is Double ? [token: 0.0] as Any : NSNull() }
+            case .shiftOffsets(let by):
+                offsets = offsets.map { $0 + by }
+            }
+        }
+        var logprobs: [String: Any] = ["tokens": tokens, "token_logprobs": values, "text_offset": offsets]
+        if sendsTop { logprobs["top_logprobs"] = top }
         return json(200, [
             "choices": [["index": 0, "text": prompt + String(repeating: " extra", count: generated),
-                         "logprobs": ["tokens": tokens, "token_logprobs": values, "top_logprobs": top, "text_offset": offsets],
+                         "logprobs": logprobs,
                          "finish_reason": "length"]],
             "usage": ["prompt_tokens": tokens.count - generated, "completion_tokens": generated],
         ])
     }
+}
+
+/// A bound, never-listening port (see `FakeOpenAIServer.deadEndpoint`); closed when released.
+final class DeadEndpoint: Sendable {
+    private let fd: Int32
+    let url: URL
+
+    init(fd: Int32, url: URL) {
+        self.fd = fd
+        self.url = url
+    }
+
+    deinit { close(fd) }
 }
 
 enum FakeServerError: Error {

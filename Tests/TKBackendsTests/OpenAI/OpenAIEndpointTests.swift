@@ -24,7 +24,8 @@ import Testing
     }
 
     @Test func aDeadEndpointIsRetriedElsewhereThenLeftAlone() async throws {
-        let dead = try FakeOpenAIServer.deadEndpoint()
+        let deadPort = try FakeOpenAIServer.deadEndpoint()
+        let dead = deadPort.url
         try await FakeOpenAIServer.run { live in
             let configuration = OpenAITest.configuration([dead, live.endpoint], unhealthyAfter: 2)
             let (scores, counters) = try await OpenAITest.withModel(configuration) { client in
@@ -38,11 +39,13 @@ import Testing
             // Two failures mark the dead one unhealthy; it then gets no more requests during its cool-down.
             #expect(counters == [[2, 2], [8, 0]])
         }
+        withExtendedLifetime(deadPort) {}
     }
 
     @Test func allEndpointsDeadEndsInAnErrorNamingEach() async throws {
-        let dead1 = try FakeOpenAIServer.deadEndpoint()
-        let dead2 = try FakeOpenAIServer.deadEndpoint()
+        let ports = try [FakeOpenAIServer.deadEndpoint(), FakeOpenAIServer.deadEndpoint()]
+        defer { withExtendedLifetime(ports) {} }
+        let (dead1, dead2) = (ports[0].url, ports[1].url)
         let time = VirtualTime()
         let error = try await OpenAITest.withModel(OpenAITest.configuration([dead1, dead2], maxRetries: 4, unhealthyAfter: 2), time: time) { client in
             await OpenAITest.openAIError { _ = try await client.score(Self.requests(1)) }
@@ -52,8 +55,10 @@ import Testing
         #expect(error?.message.contains(dead2.absoluteString) == true)
         #expect(error?.attempts == 5)
         #expect(error?.item == "request 0, continuation 0")
-        // The cool-down (10 s) was waited out on the virtual clock, not for real.
-        #expect(time.totalSlept >= .seconds(10))
+        // One backoff per retry and no cool-down wait: with the other endpoint down too, the
+        // second is not left alone, so the request backs off on its own.
+        #expect(time.sleeps.count == 4, "slept \(time.sleeps)")
+        #expect(time.sleeps.allSatisfy { $0 <= .seconds(2) }, "slept \(time.sleeps)")
     }
 
     @Test func connectChecksTheModelAndFingerprintsTheServersEntry() async throws {
