@@ -159,7 +159,7 @@ public actor NativeModel: LanguageModel {
         switch rule {
         case .plain:
             let rows = try scorer.run(plan) { hidden, _, targets in
-                TokenScorer.scores(session: session, hidden: hidden, targets: targets)
+                try TokenScorer.scores(session: session, hidden: hidden, targets: targets)
             }
             perToken = zip(plan.sequences.indices, rows).map { i, predictors in
                 zip(plan.continuation(i), predictors).map { t, p in (p.logProbability(of: t), p.argmax == t) }

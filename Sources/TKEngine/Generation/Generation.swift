@@ -92,6 +92,7 @@ extension InferenceSession {
         generation: while tokens.count < request.maxTokens {
             let logits = self.logits(fromHidden: hidden)
             if let processor, let recorder {
+                try checkFinite(logSumExps: Elementwise.logSumExp(logits))
                 let scores = try processor.process(logits: logits.row(0), activations: recorder.rows, tokens: request.prompt + tokens)
                 let next = sampler.sample(scores)
                 let lse = Elementwise.logSumExp(FloatMatrix(rows: 1, cols: scores.count, values: scores))[0]
@@ -99,8 +100,9 @@ extension InferenceSession {
                 logprobs.append(scores[Int(next)] - lse)
             } else {
                 let row = logits.row(0)
-                let next = sampler.sample(row)
                 let lse = Elementwise.logSumExp(logits)[0]
+                try checkFinite(logSumExps: [lse])
+                let next = sampler.sample(row)
                 tokens.append(next)
                 logprobs.append(row[Int(next)] - lse)
             }
