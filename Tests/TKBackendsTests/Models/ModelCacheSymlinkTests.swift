@@ -32,12 +32,18 @@ import Testing
         return (link, blob)
     }
 
+    /// A resolver whose registry expects `expected`, and a cache link to a blob holding `stored`.
+    private func linkedCache(in dir: URL, expected: [UInt8], stored: [UInt8]) throws -> (ModelResolver, link: URL, blob: URL) {
+        let entry = Self.entry(for: expected)
+        let resolver = resolver(root: dir, entry: entry)
+        let (link, blob) = try linkedModel(in: resolver.cache, bytes: stored, entry: entry)
+        return (resolver, link, blob)
+    }
+
     @Test func linkedModelResolvesAndPullsAsCachedWithItsTargetsSize() async throws {
         try await Fixtures.withTemporaryDirectory { dir in
             let bytes = Fixtures.bytes(1_000)
-            let entry = Self.entry(for: bytes)
-            let resolver = resolver(root: dir, entry: entry)
-            let (link, _) = try linkedModel(in: resolver.cache, bytes: bytes, entry: entry)
+            let (resolver, link, _) = try linkedCache(in: dir, expected: bytes, stored: bytes)
             #expect(try await resolver.resolve("linked") == link)
             let pulled = try await resolver.pull("linked")
             #expect(pulled.wasCached)
@@ -49,11 +55,9 @@ import Testing
     @Test func linkToADamagedFileIsReportedAndLeftAlone() async throws {
         try await Fixtures.withTemporaryDirectory { dir in
             let bytes = Fixtures.bytes(1_000)
-            let entry = Self.entry(for: bytes)
             var damaged = bytes
             damaged[500] ^= 0xFF
-            let resolver = resolver(root: dir, entry: entry)
-            let (link, blob) = try linkedModel(in: resolver.cache, bytes: damaged, entry: entry)
+            let (resolver, link, blob) = try linkedCache(in: dir, expected: bytes, stored: damaged)
             let error = await #expect(throws: ModelError.self) { try await resolver.pull("linked") }
             #expect(error?.code == .checksumMismatch)
             #expect(error?.message.contains("symbolic link") == true)
@@ -66,9 +70,7 @@ import Testing
     @Test func linkToATruncatedFileIsASizeMismatchNamingTheLink() async throws {
         try await Fixtures.withTemporaryDirectory { dir in
             let bytes = Fixtures.bytes(1_000)
-            let entry = Self.entry(for: bytes)
-            let resolver = resolver(root: dir, entry: entry)
-            let (link, blob) = try linkedModel(in: resolver.cache, bytes: Array(bytes.prefix(600)), entry: entry)
+            let (resolver, link, blob) = try linkedCache(in: dir, expected: bytes, stored: Array(bytes.prefix(600)))
             let error = await #expect(throws: ModelError.self) { try await resolver.pull("linked") }
             #expect(error?.code == .sizeMismatch)
             #expect(error?.message.contains("600 bytes") == true)
@@ -80,9 +82,7 @@ import Testing
     @Test func danglingLinkIsNotReplacedByADownload() async throws {
         try await Fixtures.withTemporaryDirectory { dir in
             let bytes = Fixtures.bytes(100)
-            let entry = Self.entry(for: bytes)
-            let resolver = resolver(root: dir, entry: entry)
-            let (link, blob) = try linkedModel(in: resolver.cache, bytes: bytes, entry: entry)
+            let (resolver, link, blob) = try linkedCache(in: dir, expected: bytes, stored: bytes)
             try FileManager.default.removeItem(at: blob)
             let error = await #expect(throws: ModelError.self) { try await resolver.pull("linked") }
             #expect(error?.message.contains("does not exist") == true)
