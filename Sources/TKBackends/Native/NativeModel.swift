@@ -190,7 +190,7 @@ public actor NativeModel: LanguageModel {
     func contrastiveScores(_ request: ScoringRequest, plan: PrefixScorer.Plan, decoding cd: ContrastiveDecoding,
                            amateurs: [PrefixScorer]) throws -> [[(Double, Bool)]] {
         let expertRows = try scorer.run(plan) { hidden, _, targets in
-            TokenScorer.logProbRows(session: session, hidden: hidden, targets: targets)
+            try TokenScorer.logProbRows(session: session, hidden: hidden, targets: targets)
         }
         var amateurRows: [[[[Float]]]] = []  // [amateur][continuation][token] → row
         for (k, a) in cd.amateurs.enumerated() {
@@ -203,7 +203,7 @@ public actor NativeModel: LanguageModel {
             }
             let session = amateurs[k].session
             amateurRows.append(try amateurs[k].run(amateurPlan) { hidden, _, targets in
-                TokenScorer.logProbRows(session: session, hidden: hidden, targets: targets)
+                try TokenScorer.logProbRows(session: session, hidden: hidden, targets: targets)
             })
         }
         return plan.sequences.indices.map { i in

@@ -5,16 +5,18 @@ import TKKernels
 extension TokenScorer {
     /// Runs the output head over `hidden` in the same chunks as `scores(session:hidden:targets:)`
     /// (so the final layer's numbers are bit-identical to the plain path) and calls `body` with
-    /// each chunk's logits, log-sum-exps and first row.
+    /// each chunk's logits, log-sum-exps and first row. Throws `.damagedModel` on non-finite logits.
     static func forEachChunk(session: InferenceSession, hidden: FloatMatrix,
-                             _ body: (_ logits: FloatMatrix, _ lse: [Float], _ firstRow: Int) throws -> Void) rethrows {
+                             _ body: (_ logits: FloatMatrix, _ lse: [Float], _ firstRow: Int) throws -> Void) throws {
         let chunk = 32
         for start in stride(from: 0, to: hidden.rows, by: chunk) {
             let end = min(hidden.rows, start + chunk)
             let part = FloatMatrix(rows: end - start, cols: hidden.cols)
             part.copyRows(from: hidden, start..<end, to: 0)
             let logits = session.logits(fromHidden: part)
-            try body(logits, Elementwise.logSumExp(logits), start)
+            let lse = Elementwise.logSumExp(logits)
+            try session.checkFinite(logSumExps: lse)
+            try body(logits, lse, start)
         }
     }
 
@@ -25,11 +27,11 @@ extension TokenScorer {
     }
 
     /// Whole log-probability rows (empty for rows with no targets), for contrastive decoding.
-    static func logProbRows(session: InferenceSession, hidden: FloatMatrix, targets: [[Int32]]) -> [[Float]] {
+    static func logProbRows(session: InferenceSession, hidden: FloatMatrix, targets: [[Int32]]) throws -> [[Float]] {
         precondition(targets.count == hidden.rows, "one target list per row")
         var out: [[Float]] = []
         out.reserveCapacity(hidden.rows)
-        forEachChunk(session: session, hidden: hidden) { logits, lse, start in
+        try forEachChunk(session: session, hidden: hidden) { logits, lse, start in
             for r in 0..<logits.rows { out.append(targets[start + r].isEmpty ? [] : logProbRow(logits, lse, r)) }
         }
         return out
