@@ -4,6 +4,10 @@ public struct EngineError: Error, CustomStringConvertible, Sendable {
         case unknownArchitecture
         case unsupportedTensorType
         case missingTensor
+        /// The file holds tensors the architecture does not read.
+        case unusedTensor
+        /// The model's numbers are damaged: a weight or an activation is NaN or infinite.
+        case damagedModel
         case badShape
         case badConfig
         case contextOverflow

@@ -1,3 +1,4 @@
+import TKGGUF
 import TKKernels
 
 extension InferenceSession {
@@ -8,7 +9,7 @@ extension InferenceSession {
     /// Hooks run at their points with the whole batch's activations and may edit them.
     @discardableResult
     public func forward(_ batch: Batch, hooks: Hooks = Hooks()) throws -> FloatMatrix {
-        let c = model.config, w = model.weights
+        let c = model.config
         let n = batch.tokens.count
         guard n > 0 else { throw EngineError(.invalidRequest, "forward pass needs at least one token") }
         guard length + n <= c.contextLength else {
@@ -26,35 +27,16 @@ extension InferenceSession {
             { HookContext(point: point, tokens: batch.tokens, positions: batch.positions, segments: batch.segments, config: c) }
         }
 
-        x.resize(rows: n)
-        for (i, t) in batch.tokens.enumerated() { w.tokenEmbedding.dequantizeRow(Int(t), into: x, row: i) }
+        embed(batch)
         hooks.run(.embedding, x, context(.embedding))
-
         for l in 0..<c.layers {
-            let lw = w.layers[l]
-            Elementwise.rmsNorm(x, weight: lw.attentionNorm, epsilon: c.normEpsilon, into: normed)
-            compute.matmul(normed, [(lw.wq, q), (lw.wk, k), (lw.wv, v)])
-            if let b = lw.bq { Elementwise.addBias(q, b) }
-            if let b = lw.bk { Elementwise.addBias(k, b) }
-            if let b = lw.bv { Elementwise.addBias(v, b) }
-            Elementwise.rope(q, heads: c.heads, headDim: c.headDim, ropeDim: c.ropeDim, positions: batch.positions, base: c.ropeBase, neox: c.ropeNeox)
-            Elementwise.rope(k, heads: c.kvHeads, headDim: c.headDim, ropeDim: c.ropeDim, positions: batch.positions, base: c.ropeBase, neox: c.ropeNeox)
-            keys[l].resize(rows: prefix + n)
-            values[l].resize(rows: prefix + n)
-            keys[l].copyRows(from: k, 0..<n, to: prefix)
-            values[l].copyRows(from: v, 0..<n, to: prefix)
-            compute.attention(q: q, keys: keys[l], values: values[l], prefix: prefix, segment: batch.segments,
-                              heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, into: heads)
-            hooks.run(.attentionHeads(layer: l), heads, context(.attentionHeads(layer: l)))
-            compute.matmul(heads, lw.wo, into: projected)
-            x.add(projected)
-
-            Elementwise.rmsNorm(x, weight: lw.ffnNorm, epsilon: c.normEpsilon, into: normed)
-            compute.matmul(normed, [(lw.gate, gate), (lw.up, up)])
-            Elementwise.swiGLU(gate: gate, up: up)
-            compute.matmul(gate, lw.down, into: projected)
-            x.add(projected)
-            hooks.run(.residual(layer: l), x, context(.residual(layer: l)))
+            runLayer(l, batch: batch, prefix: prefix, hooks: hooks, context: context)
+        }
+        // One scan of the last residual (n × dim, negligible beside the matmuls) catches a NaN or
+        // infinity from any layer: attention spreads a bad key or value to every later row. Only
+        // when it fails is the batch run again, checking after each layer, to name the culprit.
+        if !Self.isFinite(x) {
+            throw locateNonFinite(batch: batch, prefix: prefix, hooks: hooks, context: context)
         }
         length = prefix + n
         cachedTokens += batch.tokens
@@ -62,5 +44,68 @@ extension InferenceSession {
         let out = FloatMatrix(rows: batch.outputRows.count, cols: c.dim)
         for (i, r) in batch.outputRows.enumerated() { out.copyRows(from: x, r..<(r + 1), to: i) }
         return out
+    }
+
+    private func embed(_ batch: Batch) {
+        x.resize(rows: batch.tokens.count)
+        for (i, t) in batch.tokens.enumerated() { model.weights.tokenEmbedding.dequantizeRow(Int(t), into: x, row: i) }
+    }
+
+    /// Block `l` over the batch in `x`: attention (appending to the cache from row `prefix`),
+    /// then the feed-forward, each added to the residual stream.
+    private func runLayer(_ l: Int, batch: Batch, prefix: Int, hooks: Hooks, context: (HookPoint) -> () -> HookContext) {
+        let c = model.config
+        let lw = model.weights.layers[l]
+        let n = batch.tokens.count
+        Elementwise.rmsNorm(x, weight: lw.attentionNorm, epsilon: c.normEpsilon, into: normed)
+        compute.matmul(normed, [(lw.wq, q), (lw.wk, k), (lw.wv, v)])
+        if let b = lw.bq { Elementwise.addBias(q, b) }
+        if let b = lw.bk { Elementwise.addBias(k, b) }
+        if let b = lw.bv { Elementwise.addBias(v, b) }
+        Elementwise.rope(q, heads: c.heads, headDim: c.headDim, ropeDim: c.ropeDim, positions: batch.positions, base: c.ropeBase, neox: c.ropeNeox)
+        Elementwise.rope(k, heads: c.kvHeads, headDim: c.headDim, ropeDim: c.ropeDim, positions: batch.positions, base: c.ropeBase, neox: c.ropeNeox)
+        keys[l].resize(rows: prefix + n)
+        values[l].resize(rows: prefix + n)
+        keys[l].copyRows(from: k, 0..<n, to: prefix)
+        values[l].copyRows(from: v, 0..<n, to: prefix)
+        compute.attention(q: q, keys: keys[l], values: values[l], prefix: prefix, segment: batch.segments,
+                          heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, into: heads)
+        hooks.run(.attentionHeads(layer: l), heads, context(.attentionHeads(layer: l)))
+        compute.matmul(heads, lw.wo, into: projected)
+        x.add(projected)
+
+        Elementwise.rmsNorm(x, weight: lw.ffnNorm, epsilon: c.normEpsilon, into: normed)
+        compute.matmul(normed, [(lw.gate, gate), (lw.up, up)])
+        Elementwise.swiGLU(gate: gate, up: up)
+        compute.matmul(gate, lw.down, into: projected)
+        x.add(projected)
+        hooks.run(.residual(layer: l), x, context(.residual(layer: l)))
+    }
+
+    /// True when every element of `m` is a finite number.
+    static func isFinite(_ m: FloatMatrix) -> Bool {
+        m.values.allSatisfy(\.isFinite)
+    }
+
+    /// Runs the batch again from the embedding, checking the residual stream after each block,
+    /// and returns the error naming the first place it stopped being finite. The cache rows of
+    /// this batch are rewritten (they were bad anyway) and `length` is left unchanged.
+    private func locateNonFinite(batch: Batch, prefix: Int, hooks: Hooks, context: (HookPoint) -> () -> HookContext) -> EngineError {
+        let intervened = hooks.isEmpty ? "" : " (or an intervention hook produced it: try again without one)"
+        func damaged(_ place: String) -> EngineError {
+            EngineError(.damagedModel, "\(place) became non-finite (NaN or infinity) while running \(GGUFText.forError(model.path))\(intervened); the model file is damaged — download it again and verify its checksum")
+        }
+        embed(batch)
+        guard Self.isFinite(x) else {
+            let row = (0..<x.rows).first { !x.row($0).allSatisfy(\.isFinite) } ?? 0
+            return damaged("the token embedding (token_embd.weight, row of token \(batch.tokens[row]))")
+        }
+        hooks.run(.embedding, x, context(.embedding))
+        if !Self.isFinite(x) { return damaged("the embedding output") }
+        for l in 0..<model.config.layers {
+            runLayer(l, batch: batch, prefix: prefix, hooks: hooks, context: context)
+            if !Self.isFinite(x) { return damaged("the residual stream after layer \(l) (tensors blk.\(l).*)") }
+        }
+        return damaged("the residual stream")
     }
 }

@@ -1,3 +1,4 @@
+import TKGGUF
 import TKKernels
 
 extension InferenceSession {
@@ -10,15 +11,20 @@ extension InferenceSession {
 
     /// Runs the output head over `hidden` in chunks of `logitChunkRows` rows and calls `body` with
     /// each chunk's logits, their log-sum-exps and the chunk's first row.
+    ///
+    /// Throws `.damagedModel` when a chunk's logits are not finite (see `checkFinite(logSumExps:)`),
+    /// so no path that reports log-probabilities can report NaN.
     public func forEachLogitChunk(_ hidden: FloatMatrix, applyFinalNorm: Bool = true,
-                                  _ body: (_ logits: FloatMatrix, _ logSumExp: [Float], _ firstRow: Int) throws -> Void) rethrows {
+                                  _ body: (_ logits: FloatMatrix, _ logSumExp: [Float], _ firstRow: Int) throws -> Void) throws {
         var start = 0
         while start < hidden.rows {
             let end = min(hidden.rows, start + Self.logitChunkRows)
             let chunk = FloatMatrix(rows: end - start, cols: hidden.cols)
             chunk.copyRows(from: hidden, start..<end, to: 0)
             let logits = logits(fromHidden: chunk, applyFinalNorm: applyFinalNorm)
-            try body(logits, Elementwise.logSumExp(logits), start)
+            let lse = Elementwise.logSumExp(logits)
+            try checkFinite(logSumExps: lse)
+            try body(logits, lse, start)
             start = end
         }
     }
@@ -40,12 +46,25 @@ extension InferenceSession {
         return out
     }
 
+    /// Throws `.damagedModel` unless every log-sum-exp of a logits matrix is finite.
+    ///
+    /// A single NaN or +infinity logit makes its row's log-sum-exp NaN, so checking these few
+    /// numbers (one per row, already computed for the log-probabilities) covers the whole
+    /// `rows × vocab` matrix: the output head or final norm gave a non-finite logit. The
+    /// residual stream itself is checked by `forward`, which names the layer.
+    public func checkFinite(logSumExps lse: [Float]) throws {
+        guard let bad = lse.firstIndex(where: { !$0.isFinite }) else { return }
+        throw EngineError(.damagedModel, "the logits of row \(bad) are non-finite (log-sum-exp \(lse[bad])) although the last layer's output was finite: the output head (output.weight, or token_embd.weight when tied) or output_norm.weight of \(GGUFText.forError(model.path)) is damaged — download the model again and verify its checksum")
+    }
+
     /// Log-probability of `targets[i]` under the distribution predicted by hidden row i.
-    public func logProbabilities(fromHidden hidden: FloatMatrix, targets: [Int32], applyFinalNorm: Bool = true) -> [Float] {
+    ///
+    /// Throws `.damagedModel` when the logits are not finite (see `checkFinite(logSumExps:)`).
+    public func logProbabilities(fromHidden hidden: FloatMatrix, targets: [Int32], applyFinalNorm: Bool = true) throws -> [Float] {
         precondition(targets.count == hidden.rows, "one target per hidden row")
         var result: [Float] = []
         result.reserveCapacity(targets.count)
-        forEachLogitChunk(hidden, applyFinalNorm: applyFinalNorm) { logits, lse, start in
+        try forEachLogitChunk(hidden, applyFinalNorm: applyFinalNorm) { logits, lse, start in
             for i in 0..<logits.rows { result.append(logits[i, Int(targets[start + i])] - lse[i]) }
         }
         return result
@@ -62,6 +81,6 @@ extension InferenceSession {
         let hidden = try forward(.sequence(tokens, startingAt: 0, outputs: .all), hooks: hooks)
         let prefixRows = FloatMatrix(rows: tokens.count - 1, cols: hidden.cols)
         prefixRows.copyRows(from: hidden, 0..<(tokens.count - 1), to: 0)
-        return logProbabilities(fromHidden: prefixRows, targets: Array(tokens.dropFirst()))
+        return try logProbabilities(fromHidden: prefixRows, targets: Array(tokens.dropFirst()))
     }
 }

@@ -18,12 +18,14 @@ public final class TransformerModel: Sendable {
     public convenience init(path: String) throws {
         let gguf = try GGUFFile(path: path)
         guard let arch = gguf.architecture else {
-            throw EngineError(.badConfig, "\(path): general.architecture is missing; this GGUF is not a language model")
+            throw EngineError(.badConfig, "\(GGUFText.forError(path)): general.architecture is missing; this GGUF is not a language model")
         }
         let family = try ArchitectureRegistry.architecture(named: arch)
         let config = try family.config(from: gguf)
         let file = try MappedFile(path: path)
-        let weights = try family.weights(config: config, loader: TensorLoader(gguf: gguf, file: file))
+        let loader = TensorLoader(gguf: gguf, file: file)
+        let weights = try family.weights(config: config, loader: loader)
+        try loader.checkAllUsed()
         let tokenizer = try Tokenizer(gguf: gguf)
         guard tokenizer.vocabularySize <= config.vocabSize else {
             throw EngineError(.badConfig, "\(path): tokenizer has \(tokenizer.vocabularySize) tokens but the output head only \(config.vocabSize)")

@@ -45,12 +45,32 @@ public struct ModelConfig: Sendable, Equatable {
     }
 
     /// Checks the numbers are consistent before any buffer is sized from them.
+    ///
+    /// Each check names the GGUF key (`<arch>.…`) whose value is wrong. What llama.cpp rejects is
+    /// rejected here too: a RoPE dimension that is not a positive even number up to the head size,
+    /// a RoPE base or norm epsilon that is not a positive finite number.
     func validate() throws(EngineError) {
-        func bad(_ what: String) -> EngineError { EngineError(.badConfig, "\(architecture) model: \(what); the GGUF metadata is inconsistent") }
-        guard layers > 0, layers <= 1024 else { throw bad("block_count \(layers) out of range") }
-        guard dim > 0, hiddenDim > 0, heads > 0, kvHeads > 0, headDim > 0, vocabSize > 0 else { throw bad("a dimension is zero") }
-        guard heads % kvHeads == 0 else { throw bad("head_count \(heads) is not a multiple of head_count_kv \(kvHeads)") }
-        guard ropeDim <= headDim, ropeDim % 2 == 0, ropeDim <= 1024 else { throw bad("rope dimension \(ropeDim) does not fit head size \(headDim)") }
-        guard contextLength > 0 else { throw bad("context_length is \(contextLength)") }
+        let a = architecture
+        func bad(_ key: String, _ what: String) -> EngineError {
+            EngineError(.badConfig, "\(a) model: \(a).\(key) \(what); the GGUF metadata is inconsistent — the file is damaged or was converted wrongly: download it again or re-convert it with a current llama.cpp")
+        }
+        guard layers > 0, layers <= 1024 else { throw bad("block_count", "is \(layers), outside 1…1024") }
+        guard dim > 0 else { throw bad("embedding_length", "is \(dim)") }
+        guard hiddenDim > 0 else { throw bad("feed_forward_length", "is \(hiddenDim)") }
+        guard heads > 0 else { throw bad("attention.head_count", "is \(heads)") }
+        guard kvHeads > 0 else { throw bad("attention.head_count_kv", "is \(kvHeads)") }
+        guard headDim > 0 else { throw bad("attention.key_length", "is \(headDim)") }
+        guard vocabSize > 0 else { throw bad("vocab_size", "is \(vocabSize)") }
+        guard heads % kvHeads == 0 else {
+            throw bad("attention.head_count", "(\(heads)) is not a multiple of \(a).attention.head_count_kv (\(kvHeads))")
+        }
+        guard ropeDim > 0, ropeDim % 2 == 0, ropeDim <= headDim else {
+            throw bad("rope.dimension_count", "is \(ropeDim); it must be a positive even number no larger than the head size \(headDim)")
+        }
+        guard ropeBase.isFinite, ropeBase > 0 else { throw bad("rope.freq_base", "is \(ropeBase); it must be a positive finite number") }
+        guard normEpsilon.isFinite, normEpsilon > 0 else {
+            throw bad("attention.layer_norm_rms_epsilon", "is \(normEpsilon); it must be a positive finite number")
+        }
+        guard contextLength > 0 else { throw bad("context_length", "is \(contextLength)") }
     }
 }

@@ -78,6 +78,11 @@ public struct Evaluator: Sendable {
         } catch {
             progress.finished = true
             self.progress?(progress)
+            // A run that stopped on an error says so in the store (`runs list` shows the reason);
+            // opening it again resumes it. An interrupted run (cancellation) stays `running`.
+            if !(error is CancellationError) {
+                try? await store.fail(run: session.runID, reason: String(describing: error).prefix(2000).description)
+            }
             throw error
         }
         progress.finished = true

@@ -25,7 +25,8 @@ public struct GGUFError: Error, CustomStringConvertible, Sendable, Equatable {
         case implausibleCount
         /// A metadata key appears twice.
         case duplicateKey
-        /// A tensor entry is malformed: bad dimensions, misaligned offset, duplicate name.
+        /// A tensor entry is malformed: bad dimensions, misaligned offset, duplicate name, or data
+        /// not where llama.cpp's layout puts it (overlapping another tensor's, or after a gap).
         case invalidTensor
         /// A tensor uses a ggml type this build cannot read.
         case unsupportedTensorType
@@ -60,15 +61,23 @@ public struct GGUFError: Error, CustomStringConvertible, Sendable, Equatable {
         self.path = path
     }
 
+    /// Longest message `description` shows; the rest is cut, so a message quoting a damaged
+    /// value can never flood the terminal.
+    static let maxMessageLength = 1_000
+
     /// `path, offset N, key 'k', tensor 't': message`, leaving out the parts that are unknown.
+    ///
+    /// Key, tensor name and path come from the file (or the user) and are shown escaped and cut
+    /// to `GGUFText.errorLimit` characters (see `GGUFText`), so control characters or megabytes
+    /// of binary in a damaged name never reach the terminal.
     public var description: String {
         var location: [String] = []
-        if let path { location.append(path) }
+        if let path { location.append(GGUFText.forError(path)) }
         if let offset { location.append("offset \(offset)") }
-        if let key { location.append("key '\(key)'") }
-        if let tensor { location.append("tensor '\(tensor)'") }
+        if let key { location.append("key '\(GGUFText.forError(key))'") }
+        if let tensor { location.append("tensor '\(GGUFText.forError(tensor))'") }
         let prefix = location.isEmpty ? "" : location.joined(separator: ", ") + ": "
-        return prefix + message
+        return prefix + GGUFText.escaped(message, maxLength: Self.maxMessageLength, keepingNewlines: true)
     }
 
     func with(path: String) -> GGUFError {

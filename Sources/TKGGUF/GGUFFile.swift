@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A parsed GGUF file: its metadata and tensor directory (the weights themselves are not read).
 ///
@@ -36,8 +41,8 @@ public struct GGUFFile: Sendable {
 
     /// Opens and parses the GGUF file at `path`.
     ///
-    /// Throws `.fileNotFound` when nothing is there, `.unreadable` for a directory or a file that
-    /// cannot be opened, and the parse errors of `init(bytes:)` with `path` filled in.
+    /// Throws `.fileNotFound` when nothing is there, `.unreadable` for a directory, a FIFO, a
+    /// device or socket, or a file that cannot be opened, and the parse errors of `init(bytes:)` with `path` filled in.
     public init(path: String) throws(GGUFError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -45,6 +50,11 @@ public struct GGUFFile: Sendable {
         }
         guard !isDirectory.boolValue else {
             throw GGUFError(.unreadable, "is a directory; pass the .gguf file inside it", path: path)
+        }
+        // Opening a FIFO blocks until a writer appears, and a device never ends: refuse anything
+        // but a regular file (symbolic links are followed) before opening it.
+        if let kind = Self.nonRegularKind(path) {
+            throw GGUFError(.unreadable, "is \(kind), not a regular file; pass the path of a downloaded .gguf file", path: path)
         }
         let handle: FileHandle
         let size: Int
@@ -62,6 +72,23 @@ public struct GGUFFile: Sendable {
             throw error.with(path: path)
         }
         self.path = path
+    }
+
+    /// What kind of non-regular file `path` is ("a FIFO (named pipe)", "a character device", …),
+    /// following symbolic links; nil for a regular file or when it cannot be examined (opening it
+    /// then reports the real problem).
+    static func nonRegularKind(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        case S_IFDIR: return "a directory"
+        default: return "of an unknown file type"
+        }
     }
 
     /// Parses a GGUF image held in memory (used by tests and the fuzzer).
@@ -184,6 +211,28 @@ public struct GGUFFile: Sendable {
                 throw GGUFError(.tensorOutOfBounds, "data (\(info.byteCount) bytes at \(info.fileOffset)) runs to byte \(end) but the file has \(fileSize) bytes; the file is truncated — download it again", offset: t.at, tensor: t.name)
             }
             tensors.append(info)
+        }
+        // llama.cpp's rule (gguf.cpp): tensor data is laid out in directory order, each tensor
+        // starting where the previous one ended, padded to the alignment. Anything else means a
+        // damaged directory — an edited offset, dimension or type — so two tensors could share
+        // bytes, or a tensor could silently read the wrong ones.
+        var expected = 0
+        for (i, info) in tensors.enumerated() {
+            guard info.relativeOffset == expected else {
+                let previous = i == 0 ? "the start of the data section" : "the end of tensor '\(GGUFText.forError(tensors[i - 1].name))'"
+                let problem = info.relativeOffset < expected
+                    ? (i == 0 ? "" : "overlaps tensor '\(GGUFText.forError(tensors[i - 1].name))' (or an earlier one); ")
+                    : "leaves \(info.relativeOffset - expected) unused bytes before it; "
+                throw GGUFError(.invalidTensor, "data offset \(info.relativeOffset) should be \(expected), \(previous) padded to the alignment \(alignment): it \(problem)the tensor directory is corrupted — download the file again", offset: rawTensors[i].at, tensor: info.name)
+            }
+            // byteCount < 2^46 and expected stays below the file size plus one tensor, so no overflow.
+            expected += (info.byteCount + alignment - 1) / alignment * alignment
+        }
+        // The data section ends the file (the last tensor's padding may be left out). More bytes
+        // after it mean the header no longer describes the file: a lowered tensor count, or a
+        // tensor's bytes the directory lost track of.
+        if fileSize > dataOffset + expected {
+            throw GGUFError(.invalidTensor, "the file has \(fileSize - dataOffset - expected) bytes after the end of the last tensor's data (byte \(dataOffset + expected)); the header is damaged (a tensor count or size was changed) or data was appended — download the file again", offset: dataOffset + expected)
         }
     }
 

@@ -75,7 +75,8 @@ public enum GGUFValue: Sendable, Equatable {
         return nil
     }
 
-    /// A one-line human rendering; newlines, tabs and quotes in strings are shown escaped.
+    /// A one-line human rendering; newlines, tabs, quotes and other control characters in strings
+    /// are shown escaped (see `GGUFText`).
     ///
     /// Arrays longer than `maxItems` show their first `maxItems` elements and a count; strings
     /// longer than `maxStringLength` characters are cut with "...". Pass `.max` for both to
@@ -85,11 +86,8 @@ public enum GGUFValue: Sendable, Equatable {
         case .string(let s):
             let limit = max(maxStringLength, 4)
             let short = s.count > limit ? String(s.prefix(limit - 3)) + "..." : s
-            let escaped = short.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\n", with: "\\n")
-                .replacingOccurrences(of: "\r", with: "\\r")
-                .replacingOccurrences(of: "\t", with: "\\t")
-                .replacingOccurrences(of: "\"", with: "\\\"")
+            // Control characters (terminal escape sequences included) are written as `\u{1B}`.
+            let escaped = GGUFText.escaped(short).replacingOccurrences(of: "\"", with: "\\\"")
             return "\"" + escaped + "\""
         case .array(let t, let items):
             let shown = items.prefix(maxItems).map { $0.rendered(maxItems: maxItems, maxStringLength: maxStringLength) }.joined(separator: ", ")

@@ -35,6 +35,11 @@ public struct GGUFWriter: Sendable {
         tensors.append((name, shape, type, bytes))
     }
 
+    /// Removes the tensor called `name`, if present (tests use it to retype or drop a tensor).
+    public mutating func removeTensor(_ name: String) {
+        tensors.removeAll { $0.name == name }
+    }
+
     /// Adds an F32 tensor.
     public mutating func addTensor(_ name: String, shape: [Int], floats: [Float]) {
         var bytes: [UInt8] = []

@@ -67,7 +67,7 @@ final class SequenceRun {
         if job.promptLogprobs {
             session.reset()
             let all = try session.forward(.sequence(prompt, startingAt: 0, outputs: .all), hooks: hooks)
-            emit(.prompt(promptLogprobs(all)))
+            emit(.prompt(try promptLogprobs(all)))
             let last = FloatMatrix(rows: 1, cols: all.cols)
             last.copyRows(from: all, (prompt.count - 1)..<prompt.count, to: 0)
             lastHidden = last
@@ -84,13 +84,13 @@ final class SequenceRun {
 
     /// Entry j (j ≥ 1) is log p(prompt[j] | prompt[..<j]), computed in the engine's logit chunks
     /// (`forEachLogitChunk`), so the numbers equal `InferenceSession.scoreSequence`.
-    private func promptLogprobs(_ all: FloatMatrix) -> [TokenLogprob] {
+    private func promptLogprobs(_ all: FloatMatrix) throws -> [TokenLogprob] {
         let prompt = job.prompt
         var out = [TokenLogprob(id: prompt[0], logprob: nil, top: [])]
         guard prompt.count > 1 else { return out }
         let predicting = FloatMatrix(rows: prompt.count - 1, cols: all.cols)
         predicting.copyRows(from: all, 0..<(prompt.count - 1), to: 0)
-        session.forEachLogitChunk(predicting) { logits, lse, start in
+        try session.forEachLogitChunk(predicting) { logits, lse, start in
             let argmaxes = job.topLogprobs == 1 ? Elementwise.argmax(logits) : []
             for i in 0..<logits.rows {
                 out.append(LogprobReader.read(logits: logits, row: i, lse: lse[i], target: prompt[start + i + 1],

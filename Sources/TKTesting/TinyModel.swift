@@ -32,7 +32,9 @@ public struct TinyModel {
     public let weights: [String: [Float]]
     public let bytes: [UInt8]
 
-    public init(config: Config = Config(), seed: UInt64 = 42) {
+    /// `edit` runs on the finished writer before it is serialised, so a test can change or add
+    /// metadata and tensors to build a file the engine must reject.
+    public init(config: Config = Config(), seed: UInt64 = 42, edit: (inout GGUFWriter) -> Void = { _ in }) {
         self.config = config
         var rng = Random(seed: seed)
         var writer = GGUFWriter()
@@ -84,6 +86,7 @@ public struct TinyModel {
         vector("output_norm.weight", count: c.dim, around: 1, spread: 0.2)
         if !c.tiedEmbedding { matrix("output.weight", rows: c.vocab, cols: c.dim, scale: 0.5) }
         self.weights = weights
+        edit(&writer)
         bytes = writer.serialized()
     }
 

@@ -46,14 +46,14 @@ struct InspectCommand: AsyncParsableCommand {
     private func text(for file: GGUFFile) -> String {
         var out: [String] = []
         let h = file.hyperparameters
-        out.append("file          \(file.path ?? "-")")
+        out.append("file          \(Self.safe(file.path ?? "-"))")
         out.append("size          \(file.fileSize) bytes (\(Self.humanBytes(file.fileSize)))")
         out.append("GGUF version  \(file.version)")
         out.append("alignment     \(file.alignment)")
         out.append("data offset   \(file.dataOffset)")
         out.append("")
 
-        out.append("Architecture: \(h.architecture ?? "(not set: general.architecture is missing)")" + (h.name.map { " — \($0)" } ?? ""))
+        out.append("Architecture: \(h.architecture.map(Self.safe) ?? "(not set: general.architecture is missing)")" + (h.name.map { " — \(Self.safe($0))" } ?? ""))
         let settings: [(String, String?)] = [
             ("block count", h.blockCount.map(String.init)),
             ("context length", h.contextLength.map(String.init)),
@@ -66,8 +66,8 @@ struct InspectCommand: AsyncParsableCommand {
             ("RoPE dimensions", h.ropeDimensionCount.map(String.init)),
             ("norm epsilon", h.normEpsilon.map(Self.number)),
             ("vocab size", h.vocabSize.map(String.init)),
-            ("tokenizer model", h.tokenizerModel),
-            ("pre-tokenizer", h.tokenizerPre),
+            ("tokenizer model", h.tokenizerModel.map(Self.safe)),
+            ("pre-tokenizer", h.tokenizerPre.map(Self.safe)),
         ]
         let labelWidth = settings.map(\.0.count).max() ?? 0
         for (label, value) in settings {
@@ -80,7 +80,7 @@ struct InspectCommand: AsyncParsableCommand {
         let maxItems = allMetadata ? Int.max : 8
         let maxString = allMetadata ? Int.max : 120
         for (key, value) in file.metadata {
-            meta.addRow(key, Self.typeName(value), value.rendered(maxItems: maxItems, maxStringLength: maxString))
+            meta.addRow(Self.safe(key), Self.typeName(value), value.rendered(maxItems: maxItems, maxStringLength: maxString))
         }
         out.append(Self.indent(meta.render()))
         out.append("")
@@ -91,7 +91,7 @@ struct InspectCommand: AsyncParsableCommand {
             .init("bytes", alignment: .right), .init("offset", alignment: .right),
         ])
         for t in file.tensors {
-            tensors.addRow(t.name, t.type.description, Self.shape(t.shape), "\(t.byteCount)", "\(t.fileOffset)")
+            tensors.addRow(Self.safe(t.name), t.type.description, Self.shape(t.shape), "\(t.byteCount)", "\(t.fileOffset)")
         }
         out.append(Self.indent(tensors.render()))
         out.append("")
@@ -110,6 +110,11 @@ struct InspectCommand: AsyncParsableCommand {
         out.append(Self.indent(totals.render()))
         return out.joined(separator: "\n")
     }
+
+    /// Text from the file (names, keys, the path) as printed: control characters escaped, so a
+    /// model's metadata cannot send escape sequences to the terminal (`GGUFValue.rendered` does
+    /// the same for values; the JSON encoder escapes them in `--json`).
+    private static func safe(_ text: String) -> String { GGUFText.escaped(text) }
 
     /// A number read from a float32 key, shown as that float32 (`1e-05`, not `9.99999974e-06`).
     private static func number(_ v: Double) -> String {
@@ -284,7 +289,12 @@ extension InspectCommand {
             }
         }
 
-        /// A number read from a float32 key is written as that float32 (`1e-05`).
+        /// Text from the file (names, keys, the path) as printed: control characters escaped, so a
+    /// model's metadata cannot send escape sequences to the terminal (`GGUFValue.rendered` does
+    /// the same for values; the JSON encoder escapes them in `--json`).
+    private static func safe(_ text: String) -> String { GGUFText.escaped(text) }
+
+    /// A number read from a float32 key is written as that float32 (`1e-05`).
         static func number(_ v: Double) -> JSONValue {
             Float(exactly: v).map(JSONValue.float) ?? .double(v)
         }

@@ -124,6 +124,22 @@ import Testing
             code: .invalidValue, line: 1, field: "type", hint: "\"Adversarial\" or \"Non-Adversarial\""
         ),
         Case(name: "empty file", contents: "\n\n", code: .emptyDataset, line: nil, field: nil, hint: "holds no records"),
+        // Sets without a false option score 1.0 by construction; they are rejected naming the question.
+        Case(
+            name: "mc1 with a single option",
+            contents: goodLine + #"{"question": "Only one?", "mc1_targets": {"choices": ["A."], "labels": [1]}, "mc2_targets": {"choices": ["A.", "B."], "labels": [1, 0]}}"#,
+            code: .noFalseLabel, line: 2, field: "mc1_targets.labels", hint: "question \"Only one?\" has 1 option and none labelled 0"
+        ),
+        Case(
+            name: "mc2 with no false option",
+            contents: #"{"question": "All true?", "mc1_targets": {"choices": ["A.", "B."], "labels": [1, 0]}, "mc2_targets": {"choices": ["A.", "C."], "labels": [1, 1]}}"#,
+            code: .noFalseLabel, line: 1, field: "mc2_targets.labels", hint: "every model would score 1.0"
+        ),
+        Case(
+            name: "mc2 whose only false option is empty",
+            contents: #"{"question": "Q?", "mc1_targets": {"choices": ["A.", "B."], "labels": [1, 0]}, "mc2_targets": {"choices": ["A.", " "], "labels": [1, 0]}}"#,
+            code: .noFalseLabel, line: 1, field: "mc2_targets.labels", hint: "after dropping 1 empty option"
+        ),
     ]
 
     private func check(_ testCase: Case, fileName: String, load: (String) throws -> TruthfulQADataset) async throws {

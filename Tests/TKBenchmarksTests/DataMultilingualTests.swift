@@ -29,7 +29,10 @@ import Testing
     }
 
     @Test func fewShotPrimerHasSixQuestionsPerLanguage() throws {
-        let dataset = try TruthfulQADataset.loadMultipleChoiceJSONL(path: DataTestSupport.path("fewshot_multi.jsonl"))
+        // The primer's records hold only the answer to show, so they have no false options.
+        #expect(throws: DatasetError.self) { try TruthfulQADataset.loadMultipleChoiceJSONL(path: DataTestSupport.path("fewshot_multi.jsonl")) }
+        let dataset = try TruthfulQADataset.loadMultipleChoiceJSONL(
+            path: DataTestSupport.path("fewshot_multi.jsonl"), requireFalseOptions: false)
         #expect(dataset.items.count == 30)
         #expect(dataset.language == "mul")
         for language in ["en", "es", "ca", "eu", "gl"] {

@@ -20,6 +20,20 @@ import TKBenchmarks
         #expect(d.skippedRecords[0].contains(":2") || d.skippedRecords[0].contains("line 2"))
     }
 
+    /// Degenerate sets (no false option) are skipped and counted under --skip-invalid, never scored.
+    @Test func jsonlSkipsSetsWithoutAFalseOptionAndCountsThem() throws {
+        let good = #"{"question":"Q?","mc1_targets":{"choices":["a","b"],"labels":[1,0]},"mc2_targets":{"choices":["a","b"],"labels":[1,0]}}"#
+        let oneOption = #"{"question":"One?","mc1_targets":{"choices":["a"],"labels":[1]},"mc2_targets":{"choices":["a","b"],"labels":[1,0]}}"#
+        let allTrue = #"{"question":"All?","mc1_targets":{"choices":["a","b"],"labels":[1,0]},"mc2_targets":{"choices":["a","b"],"labels":[1,1]}}"#
+        let path = try write([good, oneOption, allTrue, good].joined(separator: "\n"), ext: "jsonl")
+        let error = try #require(throws: DatasetError.self) { try TruthfulQADataset.loadMultipleChoiceJSONL(path: path) }
+        #expect(error.code == .noFalseLabel && error.line == 2 && error.message.contains("One?"))
+        let d = try TruthfulQADataset.loadMultipleChoiceJSONL(path: path, skipInvalid: true)
+        #expect(d.items.map(\.question) == ["Q?", "Q?"])
+        #expect(d.skippedRecords.count == 2)
+        #expect(d.skippedRecords[0].contains("One?") && d.skippedRecords[1].contains("All?"))
+    }
+
     @Test func csvSkipsRowsThatFailValidation() throws {
         let header = "Type,Category,Question,Best Answer,Correct Answers,Incorrect Answers,Source"
         let rows = [

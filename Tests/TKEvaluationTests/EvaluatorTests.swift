@@ -75,6 +75,7 @@ import TKTesting
         }
         let run = try #require(try store.listRuns().first)
         #expect(try await store.completedItems(run: run.id).keys.sorted() == [0, 1, 2])
+        #expect(run.status == .failed && run.failure?.contains("Planned") == true)
         let healthy = ProbeModel(Fixture.model { _ in 0.6 })
         let resumed = try await Evaluator(store: store).run(Fixture.task, items: Fixture.items, model: healthy, data: Fixture.data)
         #expect(resumed.resumed == 3 && resumed.complete && resumed.runID == run.id)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TKGGUF
+import TKTesting
 
 /// Damaged and unsupported files: each must throw a `GGUFError` with the right code, naming the
 /// offset, key or tensor where the problem is.

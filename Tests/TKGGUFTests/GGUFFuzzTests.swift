@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TKGGUF
+import TKTesting
 
 /// Damaged copies of a fixture must parse or throw `GGUFError`; a trap would kill the test run.
 ///
@@ -17,6 +18,10 @@ struct GGUFFuzzTests {
             for t in file.tensors {
                 #expect(t.fileOffset % file.alignment == 0, sourceLocation: sourceLocation)
                 #expect(t.fileOffset + t.byteCount <= bytes.count, sourceLocation: sourceLocation)
+            }
+            let ranges = file.tensors.map { $0.fileOffset..<($0.fileOffset + $0.byteCount) }.sorted { $0.lowerBound < $1.lowerBound }
+            for (a, b) in zip(ranges, ranges.dropFirst()) {
+                #expect(a.upperBound <= b.lowerBound, "tensor data overlaps", sourceLocation: sourceLocation)
             }
             _ = file.hyperparameters
             _ = file.metadata.map { $0.value.rendered() }
@@ -79,6 +84,48 @@ struct GGUFFuzzTests {
         // Corruption hits every part of the parser, not only one early check.
         #expect(codes.count >= 8, "\(codes)")
         #expect(parsed > 0 && parsed < iterations, "parsed \(parsed) of \(iterations)")
+    }
+
+    /// Edits of the fields that describe structure — the two counts, each tensor's dimension
+    /// count, dimensions and data offset — to values near and far from the real one. Whatever
+    /// parses must still find every tensor at its own bytes: an edit can only parse when it keeps
+    /// the padded size (a small tensor's shape within its padding), which the engine's shape
+    /// checks then reject.
+    @Test func structuralEditsAreRejectedOrChangeNothing() throws {
+        let full = Self.fixture
+        let intact = try GGUFFile(bytes: full)
+        var rng = SplitMix64(seed: 0x57_2C_7E_D1)
+        var fields: [(offset: Int, width: Int)] = [(GGUFBytes.tensorCountOffset, 8), (GGUFBytes.metadataCountOffset, 8)]
+        for t in GGUFFixtures.tensors {
+            let f = GGUFBytes.tensorFields(t.name, dims: t.shape.count, in: full)
+            fields.append((f.dimCount, 4))
+            for d in 0..<t.shape.count { fields.append((f.dimCount + 4 + 8 * d, 8)) }
+            fields.append((f.dataOffset, 8))
+        }
+        var rejected = 0, unchanged = 0
+        let cases = 1_500
+        for _ in 0..<cases {
+            var bytes = full
+            let field = fields.randomElement(using: &rng)!
+            let old = field.width == 8 ? GGUFBytes.read(UInt64.self, at: field.offset, in: full)
+                                       : UInt64(GGUFBytes.read(UInt32.self, at: field.offset, in: full))
+            let candidates: [UInt64] = [0, 1, 2, 3, 4, 32, 64, old &+ 1, old &- 1, old &+ 32, old &- 32, old &* 2, old / 2,
+                                        UInt64(full.count), 1 << 32, .max, UInt64.random(in: 0...4_096, using: &rng)]
+            let value = candidates.randomElement(using: &rng)!
+            guard value != old else { continue }
+            if field.width == 8 {
+                GGUFBytes.patch(&bytes, at: field.offset, value)
+            } else {
+                GGUFBytes.patch(&bytes, at: field.offset, UInt32(truncatingIfNeeded: value))
+            }
+            guard Self.outcome(bytes) == nil else { rejected += 1; continue }
+            let file = try GGUFFile(bytes: bytes)
+            #expect(file.tensors.map(\.name) == intact.tensors.map(\.name))
+            #expect(file.tensors.map(\.fileOffset) == intact.tensors.map(\.fileOffset),
+                    "edit \(old) → \(value) at \(field.offset) moved tensor data")
+            unchanged += 1
+        }
+        #expect(rejected > cases / 2, "rejected \(rejected), parsed unchanged \(unchanged)")
     }
 
     @Test func corruptionOfEveryHeaderByteThrowsOrParses() throws {

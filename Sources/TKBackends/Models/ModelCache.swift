@@ -92,7 +92,9 @@ public struct ModelCache: Sendable {
             let lower = url.lastPathComponent.lowercased()
             let partial = lower.hasSuffix(".gguf.partial")
             guard partial || lower.hasSuffix(".gguf") else { continue }
-            let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
+            // A symbolic link (as in a Hugging Face hub cache) is listed with its target's size.
+            let target = Self.symbolicLinkTarget(url) == nil ? url : url.resolvingSymlinksInPath()
+            let values = try? target.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
             guard values?.isRegularFile == true else { continue }
             let path = url.standardizedFileURL.path
             let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : url.lastPathComponent
@@ -114,6 +116,12 @@ public struct ModelCache: Sendable {
                 path: root.path, cause: error
             )
         }
+    }
+
+    /// The text of the symbolic link at `url`, or nil when `url` is not a link (the final
+    /// component only; links in the folders above it are not the cache's concern).
+    public static func symbolicLinkTarget(_ url: URL) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)
     }
 
     /// A path component with no `/` and no leading dot, so names from URLs cannot escape the cache.

@@ -248,15 +248,40 @@ public struct ModelResolver: Sendable {
 
     /// True when `file` exists and matches what is known about it. A damaged file is removed
     /// (and reported) so the caller fetches it again.
+    ///
+    /// A symbolic link (as a Hugging Face hub cache makes) is judged by the file it points to and
+    /// is never removed or replaced: when its target is missing or damaged, this throws, naming
+    /// both, so the user repairs the file the link belongs to.
     private func intactCachedFile(_ file: URL, sha256: String?, size: Int64?) throws -> Bool {
+        if let target = ModelCache.symbolicLinkTarget(file), !Self.exists(file) {
+            throw ModelError(
+                .fileSystem,
+                "\(file.path) is a symbolic link to \(target), which does not exist. Restore that file, or remove the "
+                    + "link to let `truthkit models pull` download a copy into the cache.",
+                path: file.path
+            )
+        }
         guard Self.exists(file) else { return false }
         if let size, Self.size(of: file) != size {
+            try refuseToReplaceLink(file, problem: "has \(Self.size(of: file)) bytes instead of \(size)", code: .sizeMismatch)
             status("\(file.path) has \(Self.size(of: file)) bytes instead of \(size); fetching it again.")
             try? FileManager.default.removeItem(at: file)
             return false
         }
         guard let sha256 else { return true }
         return try verifyExisting(file, expected: sha256, removeOnMismatch: true)
+    }
+
+    /// Throws when `file` is a symbolic link: what it points to is not the cache's to delete.
+    private func refuseToReplaceLink(_ file: URL, problem: String, code: ModelError.Code) throws {
+        guard let target = ModelCache.symbolicLinkTarget(file) else { return }
+        throw ModelError(
+            code,
+            "\(file.path) is a symbolic link, and the file it points to (\(file.resolvingSymlinksInPath().path), link text "
+                + "'\(target)') \(problem). The link is left alone: repair or re-download that file, or remove the link "
+                + "and run `truthkit models pull` again.",
+            path: file.path
+        )
     }
 
     @discardableResult
@@ -275,6 +300,7 @@ public struct ModelResolver: Sendable {
                 path: file.path
             )
         }
+        try refuseToReplaceLink(file, problem: "has SHA-256 \(digest) instead of \(expected)", code: .checksumMismatch)
         status("\(file.path) has SHA-256 \(digest) instead of \(expected); fetching it again.")
         try? FileManager.default.removeItem(at: file)
         return false
@@ -330,8 +356,10 @@ public struct ModelResolver: Sendable {
         FileManager.default.fileExists(atPath: url.path)
     }
 
-    private static func size(of url: URL) -> Int64 {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+    /// Size of the file `url` names, following symbolic links (a link's own size is the length
+    /// of its target path, which would make every linked model look damaged).
+    static func size(of url: URL) -> Int64 {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)
         return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
     }
 }

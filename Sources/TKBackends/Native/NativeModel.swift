@@ -166,7 +166,7 @@ public actor NativeModel: LanguageModel {
         switch rule {
         case .plain:
             let rows = try scorer.run(plan) { hidden, _, targets in
-                TokenScorer.scores(session: session, hidden: hidden, targets: targets)
+                try TokenScorer.scores(session: session, hidden: hidden, targets: targets)
             }
             perToken = zip(plan.sequences.indices, rows).map { i, predictors in
                 zip(plan.continuation(i), predictors).map { t, p in (p.logProbability(of: t), p.argmax == t) }
@@ -200,7 +200,7 @@ public actor NativeModel: LanguageModel {
     func secondModelScores(_ request: ScoringRequest, plan: PrefixScorer.Plan, rule: any ScoringRule,
                            secondModels: [PrefixScorer]) throws -> [[(Double, Bool)]] {
         let expertRows = try scorer.run(plan) { hidden, _, targets in
-            TokenScorer.logProbRows(session: session, hidden: hidden, targets: targets)
+            try TokenScorer.logProbRows(session: session, hidden: hidden, targets: targets)
         }
         var secondRows: [[[[Float]]]] = []  // [second model][continuation][token] → row
         for (k, a) in rule.secondModels.enumerated() {
@@ -213,7 +213,7 @@ public actor NativeModel: LanguageModel {
             }
             let session = secondModels[k].session
             secondRows.append(try secondModels[k].run(secondPlan) { hidden, _, targets in
-                TokenScorer.logProbRows(session: session, hidden: hidden, targets: targets)
+                try TokenScorer.logProbRows(session: session, hidden: hidden, targets: targets)
             })
         }
         return plan.sequences.indices.map { i in

@@ -5,9 +5,9 @@ import TKKernels
 extension TokenScorer {
     /// Runs the output head over `hidden` in the engine's logit chunks (so the final layer's numbers
     /// are bit-identical to the plain path) and calls `body` with each chunk's logits, log-sum-exps
-    /// and first row.
+    /// and first row. Throws `.damagedModel` on non-finite logits.
     static func forEachChunk(session: InferenceSession, hidden: FloatMatrix,
-                             _ body: (_ logits: FloatMatrix, _ lse: [Float], _ firstRow: Int) throws -> Void) rethrows {
+                             _ body: (_ logits: FloatMatrix, _ lse: [Float], _ firstRow: Int) throws -> Void) throws {
         try session.forEachLogitChunk(hidden, body)
     }
 
@@ -18,11 +18,11 @@ extension TokenScorer {
     }
 
     /// Whole log-probability rows (empty for rows with no targets), for contrastive decoding.
-    static func logProbRows(session: InferenceSession, hidden: FloatMatrix, targets: [[Int32]]) -> [[Float]] {
+    static func logProbRows(session: InferenceSession, hidden: FloatMatrix, targets: [[Int32]]) throws -> [[Float]] {
         precondition(targets.count == hidden.rows, "one target list per row")
         var out: [[Float]] = []
         out.reserveCapacity(hidden.rows)
-        forEachChunk(session: session, hidden: hidden) { logits, lse, start in
+        try forEachChunk(session: session, hidden: hidden) { logits, lse, start in
             for r in 0..<logits.rows { out.append(targets[start + r].isEmpty ? [] : logProbRow(logits, lse, r)) }
         }
         return out

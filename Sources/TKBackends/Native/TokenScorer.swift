@@ -11,12 +11,12 @@ struct TokenScorer {
     func logProbability(of token: Int32) -> Double { logprobs[token]! }
 
     /// One scorer per hidden row (final norm + output head applied); `targets[r]` lists the
-    /// tokens whose log-probability row r must report.
-    static func scores(session: InferenceSession, hidden: FloatMatrix, targets: [[Int32]]) -> [TokenScorer] {
+    /// tokens whose log-probability row r must report. Throws `.damagedModel` on non-finite logits.
+    static func scores(session: InferenceSession, hidden: FloatMatrix, targets: [[Int32]]) throws -> [TokenScorer] {
         precondition(targets.count == hidden.rows, "one target list per row")
         var out: [TokenScorer] = []
         out.reserveCapacity(hidden.rows)
-        session.forEachLogitChunk(hidden) { logits, lse, start in
+        try session.forEachLogitChunk(hidden) { logits, lse, start in
             let argmaxes = Elementwise.argmax(logits)
             for r in 0..<logits.rows {
                 var lps: [Int32: Double] = [:]

@@ -20,7 +20,7 @@ public enum ArchitectureRegistry {
 
     public static func architecture(named name: String) throws -> any Architecture.Type {
         guard let a = all.first(where: { $0.names.contains(name) }) else {
-            throw EngineError(.unknownArchitecture, "Unknown architecture '\(name)'. Supported: \(supportedNames.joined(separator: ", ")). Use a GGUF of one of these families")
+            throw EngineError(.unknownArchitecture, "Unknown architecture '\(GGUFText.forError(name))'. Supported: \(supportedNames.joined(separator: ", ")). Use a GGUF of one of these families")
         }
         return a
     }
@@ -31,13 +31,17 @@ enum StandardLayout {
     static func config(_ gguf: GGUFFile, arch: String, ropeNeox: Bool, attentionBias: Bool) throws -> ModelConfig {
         let dim = try gguf.requireInt("\(arch).embedding_length")
         let heads = try gguf.requireInt("\(arch).attention.head_count")
-        let kvHeads = gguf["\(arch).attention.head_count_kv"]?.intValue ?? heads
+        let kvHeads = try gguf.optionalInt("\(arch).attention.head_count_kv") ?? heads
         guard heads > 0, dim % heads == 0 else {
-            throw EngineError(.badConfig, "embedding_length \(dim) is not divisible by head_count \(heads)")
+            throw EngineError(.badConfig, "\(arch).embedding_length \(dim) is not divisible by \(arch).attention.head_count \(heads); the GGUF metadata is damaged — download the file again")
         }
-        let headDim = gguf["\(arch).attention.key_length"]?.intValue ?? dim / heads
-        let vocab = gguf["\(arch).vocab_size"]?.intValue
-            ?? gguf["tokenizer.ggml.tokens"]?.arrayValue?.count
+        let headDim = try gguf.optionalInt("\(arch).attention.key_length") ?? dim / heads
+        if let valueLength = try gguf.optionalInt("\(arch).attention.value_length"), valueLength != headDim {
+            throw EngineError(.badConfig, "\(arch).attention.value_length \(valueLength) differs from the key length \(headDim); this engine runs models whose keys and values have one head size")
+        }
+        let tokenCount = gguf["tokenizer.ggml.tokens"]?.arrayValue?.count
+        let vocab = try gguf.optionalInt("\(arch).vocab_size")
+            ?? tokenCount
             ?? gguf.tensor(named: "token_embd.weight")?.shape.last ?? 0
         let config = ModelConfig(
             architecture: arch,
@@ -48,14 +52,31 @@ enum StandardLayout {
             kvHeads: kvHeads,
             headDim: headDim,
             vocabSize: vocab,
-            contextLength: gguf["\(arch).context_length"]?.intValue ?? 2048,
-            normEpsilon: Float(gguf["\(arch).attention.layer_norm_rms_epsilon"]?.doubleValue ?? 1e-5),
-            ropeBase: Float(gguf["\(arch).rope.freq_base"]?.doubleValue ?? 10000),
-            ropeDim: gguf["\(arch).rope.dimension_count"]?.intValue ?? headDim,
+            contextLength: try gguf.optionalInt("\(arch).context_length") ?? 2048,
+            normEpsilon: Float(try gguf.optionalDouble("\(arch).attention.layer_norm_rms_epsilon") ?? 1e-5),
+            ropeBase: Float(try gguf.optionalDouble("\(arch).rope.freq_base") ?? 10000),
+            ropeDim: try gguf.optionalInt("\(arch).rope.dimension_count") ?? headDim,
             ropeNeox: ropeNeox,
             attentionBias: attentionBias)
         try config.validate()
+        try checkBlockTensors(gguf, arch: arch, layers: config.layers)
         return config
+    }
+
+    /// `block_count` must agree with the `blk.N.*` tensors: a smaller count would silently run
+    /// fewer layers, a larger one fail later on a tensor whose absence is the real news.
+    static func checkBlockTensors(_ gguf: GGUFFile, arch: String, layers: Int) throws {
+        var present = Set<Int>()
+        for t in gguf.tensors where t.name.hasPrefix("blk.") {
+            let part = t.name.dropFirst(4).prefix { $0 != "." }
+            if let n = Int(part) { present.insert(n) }
+        }
+        if let beyond = present.filter({ $0 >= layers }).max() {
+            throw EngineError(.badConfig, "\(arch).block_count is \(layers) but the file holds tensors for block \(beyond) (blk.\(beyond).*), \(present.count) blocks in all; the metadata is damaged and would silently skip layers — download the file again")
+        }
+        if let missing = (0..<layers).first(where: { !present.contains($0) }) {
+            throw EngineError(.badConfig, "\(arch).block_count is \(layers) but the file has no tensors for block \(missing) (blk.\(missing).*); \(present.count) blocks are present — the file is incomplete or its metadata damaged: download it again")
+        }
     }
 
     static func weights(config c: ModelConfig, loader: TensorLoader) throws -> ModelWeights {
@@ -83,5 +104,18 @@ enum StandardLayout {
             : embedding
         return ModelWeights(tokenEmbedding: embedding, layers: layers,
                             outputNorm: try loader.vector("output_norm.weight", count: c.dim), output: output)
+    }
+}
+
+extension GGUFFile {
+    /// An integer under `key`, nil when the key is absent; a value of another type is an error
+    /// naming the key rather than a silent fallback to the default.
+    func optionalInt(_ key: String) throws -> Int? {
+        self[key] == nil ? nil : try requireInt(key)
+    }
+
+    /// A number under `key`, nil when the key is absent; see `optionalInt(_:)`.
+    func optionalDouble(_ key: String) throws -> Double? {
+        self[key] == nil ? nil : try requireDouble(key)
     }
 }

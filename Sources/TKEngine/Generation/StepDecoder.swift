@@ -92,15 +92,20 @@ public final class StepDecoder {
         session.compute.activationPrecision = request.activations
         defer { session.compute.activationPrecision = precision }
         let logits = session.logits(fromHidden: hidden)
+        let modelLogSumExp = Elementwise.logSumExp(logits)
+        // A damaged output head must not turn into NaN scores or an empty "finished" answer.
+        try session.checkFinite(logSumExps: modelLogSumExp)
         let scores: FloatMatrix
+        let lse: Float
         if let processor, let recorder {
             let processed = try processor.process(logits: logits.row(0), activations: recorder.rows, tokens: request.prompt + tokens)
             scores = FloatMatrix(rows: 1, cols: processed.count, values: processed)
+            lse = Elementwise.logSumExp(scores)[0]
         } else {
             scores = logits
+            lse = modelLogSumExp[0]
         }
         let next = sampler.sample(scores.row(0))
-        let lse = Elementwise.logSumExp(scores)[0]
         tokens.append(next)
         var step = Step(token: next, logprob: scores.row(0)[Int(next)] - lse, scores: scores, logSumExp: lse, text: "",
                         finish: nil, isEndOfGeneration: session.model.tokenizer.isEndOfGeneration(next))

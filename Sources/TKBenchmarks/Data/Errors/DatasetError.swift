@@ -12,7 +12,7 @@ public struct DatasetError: Error, Sendable, Equatable, CustomStringConvertible 
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: String {
             case fileNotFound, unreadableFile, malformedCSV, malformedJSON, missingField, invalidValue
-            case lengthMismatch, noTrueLabel, multipleTrueLabels, emptyDataset, unknownDataset
+            case lengthMismatch, noTrueLabel, noFalseLabel, multipleTrueLabels, emptyDataset, unknownDataset
             case checksumMismatch, downloadFailed, fileSystem
         }
 
@@ -41,6 +41,9 @@ public struct DatasetError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let lengthMismatch = Code(.lengthMismatch)
         /// No choice is labelled true (MC1 needs exactly one, MC2 at least one).
         public static let noTrueLabel = Code(.noTrueLabel)
+        /// No choice is labelled false: every model would score 1.0 on the item by construction
+        /// (an MC1 set with a single option, an MC2 set with only true options).
+        public static let noFalseLabel = Code(.noFalseLabel)
         /// MC1 has more than one choice labelled true.
         public static let multipleTrueLabels = Code(.multipleTrueLabels)
         /// The file holds no records at all.

@@ -4,6 +4,9 @@ struct JSONRecordReader {
     let record: JSONValue
     let file: String
     let line: Int
+    /// Whether MC1 and MC2 must each have a false option; off only for few-shot primers, whose
+    /// records carry just the answer to show.
+    var requireFalseOptions = true
 
     func item(index: Int, defaultLanguage: String) throws -> (TruthfulQAItem, droppedChoices: Int) {
         guard case .object = record else {
@@ -19,6 +22,10 @@ struct JSONRecordReader {
         let (mc2, dropped2) = try choiceSet("mc2_targets").removingEmptyChoices()
         try checkTrueLabels(mc1, field: "mc1_targets", dropped: dropped1, exactlyOne: true)
         try checkTrueLabels(mc2, field: "mc2_targets", dropped: dropped2, exactlyOne: false)
+        if requireFalseOptions {
+            try checkFalseLabels(mc1, field: "mc1_targets", dropped: dropped1, question: question)
+            try checkFalseLabels(mc2, field: "mc2_targets", dropped: dropped2, question: question)
+        }
 
         var type: QuestionType?
         if let text = try optionalString("type") {
@@ -147,5 +154,19 @@ struct JSONRecordReader {
                 "\(count) options are labelled 1. MC1 needs exactly one true option; put the others in mc2_targets."
             )
         }
+    }
+
+    /// A set with no false option scores 1.0 whatever the model does (MC1 picks the only option,
+    /// MC2 normalises over true options alone), so it would inflate the result silently.
+    private func checkFalseLabels(_ set: ChoiceSet, field: String, dropped: Int, question: String) throws {
+        guard set.trueCount == set.count else { return }
+        let afterDropping = dropped > 0 ? " (after dropping \(dropped) empty option\(dropped == 1 ? "" : "s"))" : ""
+        let shown = question.count > 80 ? String(question.prefix(77)) + "..." : question
+        throw error(
+            .noFalseLabel, "\(field).labels",
+            "question \"\(shown)\" has \(set.count) option\(set.count == 1 ? "" : "s") and none labelled 0\(afterDropping), so "
+                + "every model would score 1.0 on it. Add at least one false option (label 0), or pass --skip-invalid to "
+                + "skip the item (it is counted as skipped)."
+        )
     }
 }
