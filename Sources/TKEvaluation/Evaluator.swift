@@ -16,11 +16,17 @@ public struct Evaluator: Sendable {
     /// Items in flight at once; nil takes the model's `preferredConcurrency`.
     public var concurrency: Int?
     public var progress: ProgressHandler?
+    /// Decides which item errors skip the item instead of stopping the run (`--skip-invalid`: an
+    /// item too long for the model's context). A skipped item is named and counted in the outcome,
+    /// never stored, so the run stays open until it can be scored.
+    public var skipItem: (@Sendable (any Error) -> Bool)?
 
-    public init(store: ResultStore, concurrency: Int? = nil, progress: ProgressHandler? = nil) {
+    public init(store: ResultStore, concurrency: Int? = nil, progress: ProgressHandler? = nil,
+                skipItem: (@Sendable (any Error) -> Bool)? = nil) {
         self.store = store
         self.concurrency = concurrency
         self.progress = progress
+        self.skipItem = skipItem
     }
 
     /// The run key of `task` over `data` with `model` (and `settings`, merged over the task's).
@@ -54,21 +60,36 @@ public struct Evaluator: Sendable {
         var progress = EvaluationProgress(label: label, runID: session.runID, completed: resumed, total: items.count, resumed: resumed)
         self.progress?(progress)
         let width = max(1, concurrency ?? model.preferredConcurrency)
+        let skipItem = self.skipItem
+        var skipped: [SkippedItem] = []
         do {
-            try await withThrowingTaskGroup(of: T.Result.self) { group in
+            try await withThrowingTaskGroup(of: ItemOutcome<T.Result>.self) { group in
                 var next = 0
                 func addNext() {
                     guard next < pending.count else { return }
                     let item = pending[next]
                     next += 1
-                    group.addTask { try await task.evaluate(item, model: model) }
+                    group.addTask {
+                        do {
+                            return .done(try await task.evaluate(item, model: model))
+                        } catch let error where !(error is CancellationError) {
+                            let failure = ItemFailure(index: task.index(of: item), underlying: error)
+                            if skipItem?(error) == true { return .skipped(SkippedItem(index: failure.index, reason: "\(error)")) }
+                            throw failure
+                        }
+                    }
                 }
                 for _ in 0..<min(width, pending.count) { addNext() }
                 // Stored from this one task as results arrive, so the store sees one writer.
-                while let result = try await group.next() {
-                    let i = task.index(of: result)
-                    try await session.record(result, index: i)
-                    results[i] = result
+                while let outcome = try await group.next() {
+                    switch outcome {
+                    case .done(let result):
+                        let i = task.index(of: result)
+                        try await session.record(result, index: i)
+                        results[i] = result
+                    case .skipped(let item):
+                        skipped.append(item)
+                    }
                     progress.completed += 1
                     self.progress?(progress)
                     try Task.checkCancellation()
@@ -90,7 +111,7 @@ public struct Evaluator: Sendable {
         let ordered = items.compactMap { results[task.index(of: $0)] }
         return EvaluationOutcome(results: ordered, runID: session.runID, key: key, resumed: resumed,
                                  seconds: Date().timeIntervalSince(start), complete: try await session.isComplete(),
-                                 session: session)
+                                 skipped: skipped.sorted { $0.index < $1.index }, session: session)
     }
 }
 
@@ -104,10 +125,30 @@ public struct EvaluationOutcome<Result: Codable & Sendable>: Sendable {
     public var seconds: Double
     /// Every item of the data file is stored (the run is finished).
     public var complete: Bool
+    /// Items left out under `Evaluator.skipItem`, with why.
+    public var skipped: [SkippedItem] = []
     let session: StoredRunSession<Result>
 
     /// Marks the run finished with `summary` when every item of the data is stored.
     public func finishIfComplete(summary: some Encodable) async throws {
         if complete { try await session.finishIfComplete(summary: summary) }
     }
+}
+
+/// An item that was left out of a run, and why (it is named in the report, never scored as wrong).
+public struct SkippedItem: Sendable, Equatable, Codable {
+    public var index: Int
+    public var reason: String
+}
+
+/// One item's error, naming the item: the run stops on it (what was stored stays stored).
+public struct ItemFailure: Error, CustomStringConvertible {
+    public var index: Int
+    public var underlying: any Error
+    public var description: String { "item \(index): \(underlying)" }
+}
+
+enum ItemOutcome<Result: Sendable>: Sendable {
+    case done(Result)
+    case skipped(SkippedItem)
 }

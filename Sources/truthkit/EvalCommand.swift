@@ -3,6 +3,7 @@ import Foundation
 import TKBackends
 import TKBenchmarks
 import TKConsole
+import TKEngine
 import TKEvalCore
 import TKEvaluation
 import TKJudges
@@ -65,7 +66,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-version"), help: "Release of the installed data: hf (default for en), v0, v1, 2025, multi.")
     var dataVersion: TruthfulQAVersion?
 
-    @Flag(help: "Skip malformed records (counted and reported) instead of stopping at the first.")
+    @Flag(help: "Skip malformed records and items too long for the model's context (each named and counted) instead of stopping at the first.")
     var skipInvalid = false
 
     @Option(help: "Evaluate only the first N items in file order.")
@@ -127,8 +128,15 @@ struct EvalCommand: AsyncParsableCommand {
     /// Where runs are stored, and how items are run: `--concurrency` across items for a server,
     /// one at a time for the native engine (its engine thread computes one request at a time).
     func evaluator(store: ResultStore, model: any LanguageModel) -> Evaluator {
+        // --skip-invalid also skips items too long for the model's context (named, counted).
         Evaluator(store: store, concurrency: backend.backend == .openai ? backend.concurrency : nil,
-                  progress: ConsoleProgress().handler)
+                  progress: ConsoleProgress().handler, skipItem: skipInvalid ? Self.tooLongForTheContext : nil)
+    }
+
+    /// An item whose prompt does not fit the model's context window.
+    @Sendable static func tooLongForTheContext(_ error: any Error) -> Bool {
+        guard let engine = error as? TKEngine.EngineError else { return false }
+        return engine.code == TKEngine.EngineError.Code.contextOverflow
     }
 
     func run() async throws {
@@ -247,6 +255,12 @@ struct EvalCommand: AsyncParsableCommand {
     func report<T: EvaluationTask>(_ task: T, outcome: EvaluationOutcome<T.Result>, data: DatasetIdentity, loaded: LoadedModel,
                                    items: Int, extra: [String: Double] = [:], settings more: [String: String] = [:]) async throws -> EvaluationReport {
         let counters = await loaded.tokenCounters()
+        var extra = extra
+        if !outcome.skipped.isEmpty {
+            extra["skipped_items"] = Double(outcome.skipped.count)
+            printError("skipped \(outcome.skipped.count) item(s) (--skip-invalid); the run stays open until they can be scored:")
+            for item in outcome.skipped.prefix(10) { printError("  item \(item.index): \(item.reason)") }
+        }
         return EvaluationReport(
             task: task.name, model: loaded.model.identity,
             settings: outcome.key.settings.merging(["limit": String(items), "data": data.path].merging(more) { a, _ in a }) { a, _ in a },

@@ -70,8 +70,12 @@ import TKTesting
         let folder = try TemporaryFolder()
         let store = try folder.store()
         let failing = ProbeModel(Fixture.model { _ in 0.6 }, failOn: ["Q3?"])
-        await #expect(throws: ProbeModel.Planned.self) {
+        await #expect {
             _ = try await Evaluator(store: store, concurrency: 1).run(Fixture.task, items: Fixture.items, model: failing, data: Fixture.data)
+        } throws: { error in
+            // The error names the item it happened on.
+            guard let failure = error as? ItemFailure else { return false }
+            return failure.index == 3 && failure.underlying is ProbeModel.Planned && "\(failure)".hasPrefix("item 3:")
         }
         let run = try #require(try store.listRuns().first)
         #expect(try await store.completedItems(run: run.id).keys.sorted() == [0, 1, 2])
@@ -80,6 +84,22 @@ import TKTesting
         let resumed = try await Evaluator(store: store).run(Fixture.task, items: Fixture.items, model: healthy, data: Fixture.data)
         #expect(resumed.resumed == 3 && resumed.complete && resumed.runID == run.id)
         #expect(await healthy.requests == 2)
+    }
+
+    @Test func itemsTheCallerChoosesToSkipAreNamedAndNeverStored() async throws {
+        let folder = try TemporaryFolder()
+        let store = try folder.store()
+        let failing = ProbeModel(Fixture.model { _ in 0.6 }, failOn: ["Q1?", "Q3?"])
+        let outcome = try await Evaluator(store: store, concurrency: 2, skipItem: { $0 is ProbeModel.Planned })
+            .run(Fixture.task, items: Fixture.items, model: failing, data: Fixture.data)
+        #expect(outcome.skipped.map(\.index) == [1, 3])
+        #expect(outcome.results.map(\.index) == [0, 2, 4] && !outcome.complete)
+        #expect(try await store.completedItems(run: outcome.runID).keys.sorted() == [0, 2, 4])
+        // Other errors still stop the run.
+        await #expect(throws: ItemFailure.self) {
+            _ = try await Evaluator(store: try TemporaryFolder().store(), skipItem: { _ in false })
+                .run(Fixture.task, items: Fixture.items, model: failing, data: Fixture.data)
+        }
     }
 
     @Test func settingsAndTaskVersionKeyTheRun() async throws {

@@ -60,3 +60,28 @@ struct GenericMultipleChoiceCLITests {
         #expect(params.first { $0["name"] as? String == "k" }?["default_value"] as? String == "48")
     }
 }
+
+/// An item too long for the model's context: named when it stops the run; with --skip-invalid,
+/// skipped, named and counted while the other items are scored.
+@Suite(.serialized, .enabled(if: TestEnvironment.modelAvailable, "\(TestEnvironment.missingModelMessage)"))
+struct TooLongItemCLITests {
+    @Test func tooLongItemsAreNamedAndSkippableWithSkipInvalid() throws {
+        let cli = try CLIRunner()
+        let data = cli.home.appendingPathComponent("long.jsonl")
+        let huge = String(repeating: "word ", count: 9000)
+        func record(_ q: String) -> String {
+            #"{"question": "\#(q)", "mc1_targets": {"choices": ["Yes.", "No."], "labels": [1, 0]}, "mc2_targets": {"choices": ["Yes.", "No."], "labels": [1, 0]}}"#
+        }
+        try Data((record("Is the sky blue?") + "\n" + record(huge) + "\n").utf8).write(to: data)
+        let base = ["eval", "--model", TestEnvironment.modelPath, "--data", data.path, "--preset", "null", "--threads", "1"]
+        let stopped = try cli.run(base)
+        #expect(stopped.status != 0 && stopped.stderr.contains("item 1:") && stopped.stderr.contains("context window"),
+                "stderr: \(stopped.stderr.suffix(1500))")
+        let skipped = try cli.run(base + ["--skip-invalid", "--json"])
+        #expect(skipped.status == 0, "stderr: \(skipped.stderr.suffix(1500))")
+        #expect(skipped.stderr.contains("item 1:"))
+        let report = try skipped.json()
+        #expect(report["items"] as? Int == 1)
+        #expect((report["extra"] as? [String: Double])?["skipped_items"] == 1)
+    }
+}
