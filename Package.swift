@@ -37,8 +37,10 @@ let package = Package(
         .target(name: "TKEvalCore"),
         // Terminal output shared by commands: progress bars (rate, ETA) on stderr, tables.
         .target(name: "TKConsole"),
+        // The OpenAI API's JSON bodies, one definition for the client and the server.
+        .target(name: "TKOpenAIWire"),
         .target(name: "TKBackends", dependencies: [
-            "TKEvalCore", "TKEngine", "TKGGUF", "TKConsole", "TKInterventions",
+            "TKEvalCore", "TKOpenAIWire", "TKEngine", "TKGGUF", "TKConsole", "TKInterventions",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
@@ -46,7 +48,7 @@ let package = Package(
         .target(name: "TKChatTemplate"),
         // `truthkit serve`: the native engine behind an OpenAI-compatible HTTP API (Hummingbird).
         .target(name: "TKServer", dependencies: [
-            "TKEngine", "TKKernels", "TKTokenizer", "TKChatTemplate", "TKBackends", "TKEvalCore",
+            "TKOpenAIWire", "TKEngine", "TKKernels", "TKTokenizer", "TKChatTemplate", "TKBackends", "TKEvalCore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -87,7 +89,7 @@ let package = Package(
         .testTarget(name: "TKTokenizerTests", dependencies: ["TKTokenizer", "TKGGUF", "TKTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "TKEngineTests", dependencies: ["TKEngine", "TKGGUF", "TKKernels", "TKTokenizer", "TKTesting"]),
         .testTarget(name: "TKBackendsTests", dependencies: [
-            "TKBackends", "TKTesting", "TKConsole",
+            "TKBackends", "TKOpenAIWire", "TKTesting", "TKConsole",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),

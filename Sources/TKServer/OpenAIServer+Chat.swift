@@ -1,6 +1,7 @@
 import Hummingbird
 import TKChatTemplate
 import TKEngine
+import TKOpenAIWire
 
 extension OpenAIServer {
     /// `POST /v1/chat/completions`: the messages through the model's chat template, then
@@ -16,20 +17,20 @@ extension OpenAIServer {
         let created = ResponseID.now
         let modelID = configuration.modelID
         let tokenizer = model.tokenizer
-        @Sendable func entry(_ t: TokenLogprob) -> ChatLogprobs.Entry {
-            ChatLogprobs.Entry(token: tokenizer.tokenText(t.id), logprob: Double(t.logprob ?? 0), bytes: tokenizer.tokenBytes(t.id),
-                               top_logprobs: t.top.map { .init(token: tokenizer.tokenText($0.id), logprob: Double($0.logprob), bytes: tokenizer.tokenBytes($0.id)) })
+        @Sendable func entry(_ t: TokenLogprob) -> OpenAIWire.ChatLogprobs.Entry {
+            OpenAIWire.ChatLogprobs.Entry(token: tokenizer.tokenText(t.id), logprob: Double(t.logprob ?? 0), bytes: tokenizer.tokenBytes(t.id),
+                                          topLogprobs: t.top.map { .init(token: tokenizer.tokenText($0.id), logprob: Double($0.logprob), bytes: tokenizer.tokenBytes($0.id)) })
         }
         let wantsLogprobs = req.topLogprobs != nil
         if req.fields.stream {
             let includeUsage = req.includeUsageInStream
             return Response(status: .ok, headers: ServerSentEvents.headers, body: ResponseBody { writer in
-                func chunk(_ delta: ChatCompletionResponse.Message, _ logprobs: ChatLogprobs?, _ finish: String?) -> ByteBuffer {
-                    ServerSentEvents.event(ChatCompletionResponse(id: id, object: "chat.completion.chunk", created: created, model: modelID,
-                                                                  choices: [.init(delta: delta, logprobs: logprobs, finish_reason: finish)]))
+                func chunk(_ delta: OpenAIWire.ChatMessage, _ logprobs: OpenAIWire.ChatLogprobs?, _ finish: String?) -> ByteBuffer {
+                    ServerSentEvents.event(OpenAIWire.ChatResponse(id: id, object: "chat.completion.chunk", created: created, model: modelID,
+                                                                   choices: [.init(delta: delta, logprobs: logprobs, finishReason: finish)]))
                 }
                 try await writer.write(chunk(.init(role: "assistant", content: ""), nil, nil))
-                var pending = ChatLogprobs()
+                var pending = OpenAIWire.ChatLogprobs()
                 var usage: JobUsage?
                 for await event in stream {
                     switch event {
@@ -37,7 +38,7 @@ extension OpenAIServer {
                     case .token(let t): if wantsLogprobs { pending.content.append(entry(t)) }
                     case .text(let s):
                         try await writer.write(chunk(.init(content: s), wantsLogprobs ? pending : nil, nil))
-                        pending = ChatLogprobs()
+                        pending = OpenAIWire.ChatLogprobs()
                     case .finished(let reason, let u):
                         usage = u
                         try await writer.write(chunk(.init(), wantsLogprobs && !pending.content.isEmpty ? pending : nil, Self.finishReason(reason)))
@@ -46,15 +47,15 @@ extension OpenAIServer {
                     }
                 }
                 if includeUsage, let usage {
-                    try await writer.write(ServerSentEvents.event(ChatCompletionResponse(id: id, object: "chat.completion.chunk", created: created,
-                                                                                         model: modelID, choices: [], usage: Usage([usage]))))
+                    try await writer.write(ServerSentEvents.event(OpenAIWire.ChatResponse(id: id, object: "chat.completion.chunk", created: created,
+                                                                                          model: modelID, choices: [], usage: OpenAIWire.Usage([usage]))))
                 }
                 try await writer.write(ServerSentEvents.done)
                 try await writer.finish(nil)
             })
         }
         var text = ""
-        var logprobs = ChatLogprobs()
+        var logprobs = OpenAIWire.ChatLogprobs()
         var finish: (FinishReason, JobUsage)?
         for await event in stream {
             switch event {
@@ -66,11 +67,11 @@ extension OpenAIServer {
             }
         }
         guard let finish else { throw APIError.internalError("The engine stopped before finishing.") }
-        return JSONResponse.make(ChatCompletionResponse(
+        return JSONResponse.make(OpenAIWire.ChatResponse(
             id: id, object: "chat.completion", created: created, model: modelID,
             choices: [.init(message: .init(role: "assistant", content: text), logprobs: wantsLogprobs ? logprobs : nil,
-                            finish_reason: Self.finishReason(finish.0))],
-            usage: Usage([finish.1])))
+                            finishReason: Self.finishReason(finish.0))],
+            usage: OpenAIWire.Usage([finish.1])))
     }
 
     /// The model's chat template, parsed (or why there is none).

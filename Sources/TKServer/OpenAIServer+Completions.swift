@@ -1,5 +1,6 @@
 import Hummingbird
 import TKEngine
+import TKOpenAIWire
 
 extension OpenAIServer {
     /// `POST /v1/completions`.
@@ -20,7 +21,7 @@ extension OpenAIServer {
                 try await self.streamCompletion(req, streams: streams, id: id, created: created, writer: &writer)
             })
         }
-        var choices: [CompletionResponse.Choice] = []
+        var choices: [OpenAIWire.CompletionChoice] = []
         var usages: [JobUsage] = []
         for (i, stream) in streams.enumerated() {
             var text = req.echo ? req.promptTexts[i] : ""
@@ -42,10 +43,10 @@ extension OpenAIServer {
                 }
             }
             guard let finish else { throw APIError.internalError("The engine stopped before finishing prompt \(i).") }
-            choices.append(.init(index: i, text: text, logprobs: builder?.value, finish_reason: Self.finishReason(finish)))
+            choices.append(.init(index: i, text: text, logprobs: builder?.value, finishReason: Self.finishReason(finish)))
         }
-        return JSONResponse.make(CompletionResponse(id: id, created: created, model: configuration.modelID,
-                                                    choices: choices, usage: Usage(usages)))
+        return JSONResponse.make(OpenAIWire.CompletionResponse(id: id, created: created, model: configuration.modelID,
+                                                               choices: choices, usage: OpenAIWire.Usage(usages)))
     }
 
     static func finishReason(_ reason: FinishReason) -> String {
@@ -60,20 +61,19 @@ extension OpenAIServer {
     /// reason, an optional usage chunk, then `[DONE]`.
     private func streamCompletion(_ req: CompletionRequest, streams: [AsyncStream<EngineEvent>], id: String, created: Int,
                                   writer: inout any ResponseBodyWriter) async throws {
-        func chunk(_ index: Int, _ text: String, _ logprobs: CompletionLogprobs?, _ finish: String?) -> ByteBuffer {
-            ServerSentEvents.event(CompletionResponse(id: id, created: created, model: configuration.modelID,
-                                                      choices: [.init(index: index, text: text, logprobs: logprobs, finish_reason: finish)]))
+        func chunk(_ index: Int, _ text: String, _ logprobs: OpenAIWire.CompletionLogprobs?, _ finish: String?) -> ByteBuffer {
+            ServerSentEvents.event(OpenAIWire.CompletionResponse(id: id, created: created, model: configuration.modelID,
+                                                                 choices: [.init(index: index, text: text, logprobs: logprobs, finishReason: finish)]))
         }
         var usages: [JobUsage] = []
         for (i, stream) in streams.enumerated() {
             // Offsets run across chunks, so keep one builder and send the new entries each time.
             var builder = req.logprobs == nil ? nil : LogprobsBuilder(tokenizer: model.tokenizer)
             var sent = 0
-            func newLogprobs() -> CompletionLogprobs? {
+            func newLogprobs() -> OpenAIWire.CompletionLogprobs? {
                 guard let all = builder?.value else { return nil }
                 defer { sent = all.tokens.count }
-                return CompletionLogprobs(tokens: Array(all.tokens[sent...]), token_logprobs: Array(all.token_logprobs[sent...]),
-                                          top_logprobs: Array(all.top_logprobs[sent...]), text_offset: Array(all.text_offset[sent...]))
+                return all.suffix(from: sent)
             }
             if req.echo && !req.jobs[i].promptLogprobs {
                 try await writer.write(chunk(i, req.promptTexts[i], nil, nil))
@@ -96,8 +96,8 @@ extension OpenAIServer {
             }
         }
         if req.includeUsageInStream {
-            try await writer.write(ServerSentEvents.event(CompletionResponse(id: id, created: created, model: configuration.modelID,
-                                                                             choices: [], usage: Usage(usages))))
+            try await writer.write(ServerSentEvents.event(OpenAIWire.CompletionResponse(id: id, created: created, model: configuration.modelID,
+                                                                                        choices: [], usage: OpenAIWire.Usage(usages))))
         }
         try await writer.write(ServerSentEvents.done)
         try await writer.finish(nil)

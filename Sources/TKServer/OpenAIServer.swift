@@ -6,6 +6,7 @@ import Logging
 import TKChatTemplate
 import TKEngine
 import TKTokenizer
+import TKOpenAIWire
 
 /// `truthkit serve`: the engine behind an OpenAI-compatible HTTP API.
 ///
@@ -137,21 +138,9 @@ public struct OpenAIServer: Sendable {
         guard requested == configuration.modelID else { throw .unknownModel(requested, served: configuration.modelID) }
     }
 
-    struct ModelList: Encodable {
-        struct Entry: Encodable {
-            var id: String
-            var object = "model"
-            var created: Int
-            var owned_by = "truthkit"
-            var max_model_len: Int
-        }
-
-        var object = "list"
-        var data: [Entry]
-    }
-
     func models() -> Response {
-        JSONResponse.make(ModelList(data: [.init(id: configuration.modelID, created: 0, max_model_len: model.config.contextLength)]))
+        JSONResponse.make(OpenAIWire.ModelList(data: [.init(id: configuration.modelID, created: 0, ownedBy: "truthkit",
+                                                            maxModelLen: model.config.contextLength)]))
     }
 
     struct Tokens: Encodable {

@@ -1,4 +1,5 @@
 import TKEvalCore
+import TKOpenAIWire
 
 /// Turns the echoed prompt log-probabilities of one `/v1/completions` answer into the score of
 /// the continuation at the end of the prompt.
@@ -58,7 +59,7 @@ enum EchoScoring {
     }
 
     static func score(
-        _ logprobs: OpenAIWire.Logprobs, prompt: String, contextLength: Int, continuation: String, wantsDetail: Bool
+        _ logprobs: OpenAIWire.CompletionLogprobs, prompt: String, contextLength: Int, continuation: String, wantsDetail: Bool
     ) throws(Fault) -> ContinuationScore {
         let tokens = logprobs.tokens
         let offsets = logprobs.textOffset
@@ -247,7 +248,7 @@ enum EchoScoring {
 
     /// Tokens after the prompt: what a server generated although asked for none (llama-cpp-python
     /// reads `max_tokens: 0` as "until the context is full").
-    static func generatedTokenCount(_ logprobs: OpenAIWire.Logprobs, prompt: String) -> Int {
+    static func generatedTokenCount(_ logprobs: OpenAIWire.CompletionLogprobs, prompt: String) -> Int {
         guard logprobs.tokens.count == logprobs.textOffset.count else { return 0 }
         let promptEnd = leadingShift(tokens: logprobs.tokens, offsets: logprobs.textOffset, prompt: prompt) + prompt.unicodeScalars.count
         return logprobs.textOffset.filter { $0 >= promptEnd }.count

@@ -1,5 +1,6 @@
 import Foundation
 import TKEvalCore
+import TKOpenAIWire
 
 extension OpenAIModel {
     /// Generates with `/v1/completions` or `/v1/chat/completions`, as the configuration says.
@@ -35,10 +36,6 @@ extension OpenAIModel {
         )
     }
 
-    private struct FinishList: Decodable {
-        var choices: [OpenAIWire.Finish]
-    }
-
     static func decodeGeneration(_ answer: OpenAITransport.Answer, api: OpenAIAPI, path: String, hasStops: Bool) throws -> TextGeneration {
         let endpoint = answer.endpoint
         func malformed(_ what: String, _ cause: (any Error)? = nil) -> OpenAITransport.Retryable {
@@ -55,17 +52,17 @@ extension OpenAIModel {
             switch api {
             case .completions:
                 let response = try decoder.decode(OpenAIWire.CompletionResponse.self, from: answer.body)
-                guard let first = response.choices.first?.text else { throw malformed("no choice text") }
-                text = first
+                guard let first = response.choices.first, let firstText = first.text else { throw malformed("no choice text") }
+                text = firstText
                 usage = response.usage
+                finish = first.finish
             case .chat:
                 let response = try decoder.decode(OpenAIWire.ChatResponse.self, from: answer.body)
-                guard let first = response.choices.first else { throw malformed("no choices") }
-                text = first.message.content ?? ""
+                guard let first = response.choices.first, let message = first.message else { throw malformed("no choices") }
+                text = message.content ?? ""
                 usage = response.usage
+                finish = first.finish
             }
-            guard let first = try decoder.decode(FinishList.self, from: answer.body).choices.first else { throw malformed("no choices") }
-            finish = first
         } catch let error as OpenAITransport.Retryable {
             throw error
         } catch {

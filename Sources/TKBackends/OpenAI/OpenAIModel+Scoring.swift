@@ -1,5 +1,6 @@
 import Foundation
 import TKEvalCore
+import TKOpenAIWire
 
 extension OpenAIModel {
     /// Scores every continuation, up to `concurrency` at a time, results in request order.

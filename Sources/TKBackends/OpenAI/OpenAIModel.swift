@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import TKEvalCore
+import TKOpenAIWire
 
 /// A model behind an OpenAI-compatible HTTP API (vLLM, llama.cpp's server, `truthkit serve`,
 /// OpenAI itself) as a `LanguageModel`.

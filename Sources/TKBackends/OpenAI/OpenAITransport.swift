@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import TKOpenAIWire
 
 /// Sends one logical request to whichever endpoint is up, retrying what is worth retrying.
 ///

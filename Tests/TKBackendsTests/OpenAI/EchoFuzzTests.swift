@@ -2,6 +2,7 @@ import Foundation
 import TKEngine
 import TKEvalCore
 import Testing
+import TKOpenAIWire
 @testable import TKBackends
 
 /// Seeded fuzzing of echoed answers: an intact echo, damaged at random (tokens dropped, repeated,
@@ -16,8 +17,8 @@ import Testing
         var offsets: [Int]
         var top: [[String: Double]?]?
 
-        var logprobs: OpenAIWire.Logprobs {
-            OpenAIWire.Logprobs(tokens: tokens, tokenLogprobs: values, topLogprobs: top, textOffset: offsets)
+        var logprobs: OpenAIWire.CompletionLogprobs {
+            OpenAIWire.CompletionLogprobs(tokens: tokens, tokenLogprobs: values, topLogprobs: top, textOffset: offsets)
         }
     }
 

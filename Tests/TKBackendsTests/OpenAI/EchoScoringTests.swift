@@ -1,21 +1,22 @@
 import Foundation
 import TKEvalCore
 import Testing
+import TKOpenAIWire
 @testable import TKBackends
 
 /// The span and sum rules on hand-written `logprobs` objects, including shapes the fake server
 /// does not produce (byte-fallback tokens with empty text, inconsistent arrays).
 @Suite struct EchoScoringTests {
-    static func logprobs(_ tokens: [String], _ values: [Double?], offsets: [Int]? = nil, top: [[String: Double]?]? = nil) -> OpenAIWire.Logprobs {
+    static func logprobs(_ tokens: [String], _ values: [Double?], offsets: [Int]? = nil, top: [[String: Double]?]? = nil) -> OpenAIWire.CompletionLogprobs {
         var running = 0
         let computed = tokens.map { token -> Int in
             defer { running += token.unicodeScalars.count }
             return running
         }
-        return OpenAIWire.Logprobs(tokens: tokens, tokenLogprobs: values, topLogprobs: top, textOffset: offsets ?? computed)
+        return OpenAIWire.CompletionLogprobs(tokens: tokens, tokenLogprobs: values, topLogprobs: top, textOffset: offsets ?? computed)
     }
 
-    static func score(_ lp: OpenAIWire.Logprobs, context: String, continuation: String) throws(EchoScoring.Fault) -> ContinuationScore {
+    static func score(_ lp: OpenAIWire.CompletionLogprobs, context: String, continuation: String) throws(EchoScoring.Fault) -> ContinuationScore {
         try EchoScoring.score(lp, prompt: context + continuation, contextLength: context.unicodeScalars.count, continuation: continuation, wantsDetail: true)
     }
 
@@ -73,7 +74,7 @@ import Testing
     }
 
     @Test func inconsistentAnswersAreMalformed() {
-        func fault(_ lp: OpenAIWire.Logprobs, _ context: String = "Hi", _ continuation: String = " there") -> EchoScoring.Fault? {
+        func fault(_ lp: OpenAIWire.CompletionLogprobs, _ context: String = "Hi", _ continuation: String = " there") -> EchoScoring.Fault? {
             do throws(EchoScoring.Fault) {
                 _ = try Self.score(lp, context: context, continuation: continuation)
                 return nil
@@ -88,7 +89,7 @@ import Testing
             Issue.record("a null log-probability inside the continuation was accepted")
         }
         // Arrays of different lengths.
-        if case .malformed? = fault(OpenAIWire.Logprobs(tokens: ["Hi", " there"], tokenLogprobs: [nil], topLogprobs: nil, textOffset: [0, 2])) {} else {
+        if case .malformed? = fault(OpenAIWire.CompletionLogprobs(tokens: ["Hi", " there"], tokenLogprobs: [nil], topLogprobs: nil, textOffset: [0, 2])) {} else {
             Issue.record("mismatched arrays were accepted")
         }
         // Offsets going backwards.
@@ -109,7 +110,7 @@ import Testing
 @Suite struct EchoVerificationTests {
     static func score(_ tokens: [String], _ values: [Double?], offsets: [Int], context: String, continuation: String) throws(EchoScoring.Fault) -> ContinuationScore {
         try EchoScoring.score(
-            OpenAIWire.Logprobs(tokens: tokens, tokenLogprobs: values, topLogprobs: nil, textOffset: offsets),
+            OpenAIWire.CompletionLogprobs(tokens: tokens, tokenLogprobs: values, topLogprobs: nil, textOffset: offsets),
             prompt: context + continuation, contextLength: context.unicodeScalars.count, continuation: continuation, wantsDetail: true
         )
     }

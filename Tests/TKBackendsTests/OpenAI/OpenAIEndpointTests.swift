@@ -1,6 +1,7 @@
 import Foundation
 import TKEvalCore
 import Testing
+import TKOpenAIWire
 @testable import TKBackends
 
 /// Several endpoints as one backend: round-robin, a dead replica left alone, all dead → an error

@@ -1,6 +1,7 @@
 import Foundation
 import TKEvalCore
 import Testing
+import TKOpenAIWire
 @testable import TKBackends
 
 @Suite struct OpenAIGenerationTests {
@@ -39,7 +40,7 @@ import Testing
 
     @Test func finishReasonsMapToTheProtocol() throws {
         func finish(_ json: String) throws -> OpenAIWire.Finish {
-            try JSONDecoder().decode(OpenAIWire.Finish.self, from: Data(json.utf8))
+            try JSONDecoder().decode(OpenAIWire.CompletionChoice.self, from: Data(json.utf8)).finish
         }
         #expect(OpenAIModel.finishReason(try finish(#"{"finish_reason":"length"}"#), hasStops: true) == .length)
         #expect(OpenAIModel.finishReason(try finish(#"{"finish_reason":"stop","stop_reason":"\n"}"#), hasStops: true) == .stop)
