@@ -134,6 +134,13 @@ tk_pool *tk_pool_shared(int32_t threads) {
     return pool;
 }
 
+int32_t tk_pool_shared_threads(void) {
+    pthread_mutex_lock(&shared_lock);
+    const int32_t threads = shared_pool ? tk_pool_threads(shared_pool) : 0;
+    pthread_mutex_unlock(&shared_lock);
+    return threads;
+}
+
 int32_t tk_pool_threads(tk_pool *pool) {
     pthread_mutex_lock(&pool->region);
     const int32_t threads = pool->threads;

@@ -72,7 +72,7 @@ struct InspectCommand: AsyncParsableCommand {
         print("BLAS core     \(s.blas_core.isEmpty ? "-" : s.blas_core)" + (s.blas_coretype_env.map { " (OPENBLAS_CORETYPE=\($0) from the environment)" }
               ?? s.blas_coretype_requested.map { " (requested OPENBLAS_CORETYPE=\($0))" } ?? " (OpenBLAS's own detection)"))
         print("BLAS config   \(s.blas_config.isEmpty ? "-" : s.blas_config)")
-        print("kernel pool   \(s.kernel_pool_threads) thread(s), shared by every session in the process")
+        print("kernel pool   one per process, shared by every session (sized by the largest --threads; BLAS single-threaded)")
         print("sgemm check   max relative error \(String(format: "%.2e", report.sgemm_check_max_error)) against the portable loop")
         for warning in s.warnings { print("warning       \(warning)") }
     }

@@ -10,6 +10,7 @@ import Testing
         let c = ComputeContext(threads: 3)
         #expect(c.pool == a.pool)
         #expect(a.poolThreads >= 3 && a.poolThreads == c.poolThreads)
+        #expect(KernelSystem.report().kernel_pool_threads == a.poolThreads)
     }
 
     /// Four threads, each with its own context, run many regions at once; each region writes its

@@ -82,6 +82,8 @@ void tk_pool_destroy(tk_pool *pool);
 tk_pool *tk_pool_shared(int32_t threads);
 /// The pool's current thread count (the caller included).
 int32_t tk_pool_threads(tk_pool *pool);
+/// The shared pool's thread count, 0 before any context has started it.
+int32_t tk_pool_shared_threads(void);
 /// Runs fn(ctx, i) for i in [0, count) across the pool and the caller; returns when all are done.
 /// Regions from several threads take turns (the pool runs one at a time); a task that starts a
 /// region of its own runs that region inline on its thread.

@@ -31,7 +31,8 @@ public struct KernelSystemReport: Codable, Sendable {
     public var blas_coretype_requested: String?
     /// OPENBLAS_CORETYPE from the user's environment, which TruthKit respects (nil when unset).
     public var blas_coretype_env: String?
-    /// Threads of the process-wide kernel pool (the calling thread included); BLAS runs single-threaded.
+    /// Threads of the process-wide kernel pool (the calling thread included; 0 before any session
+    /// started it); BLAS runs single-threaded.
     public var kernel_pool_threads: Int
     /// Problems worth a user's attention (also printed once on stderr).
     public var warnings: [String]
@@ -140,6 +141,6 @@ public enum KernelSystem {
             cpu_flags: s.cpu.flagNames, isa_detected: s.detected.rawValue, isa: s.isa.rawValue, isa_setting: s.setting,
             quant_kernels: quant, blas_library: s.library, blas_core: s.core, blas_config: s.config,
             blas_coretype_requested: s.requestedCore, blas_coretype_env: s.userCore,
-            kernel_pool_threads: Int(tk_pool_threads(tk_pool_shared(1))), warnings: s.warnings)
+            kernel_pool_threads: Int(tk_pool_shared_threads()), warnings: s.warnings)
     }
 }
