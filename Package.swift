@@ -26,12 +26,14 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
-        // System OpenBLAS through a module map (apt: libopenblas-dev).
-        .systemLibrary(name: "CTKBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        // The C half of the kernels: SIMD dequantisation and quantised dot products.
-        .target(name: "CTKKernels", cSettings: kernelCFlags),
+        // The C half of the kernels: SIMD dequantisation and quantised dot products, cpuid, and
+        // OpenBLAS opened with dlopen at run time (apt: libopenblas0), not linked: the core type
+        // must be chosen before OpenBLAS initialises (see ctk_system.h).
+        .target(name: "CTKKernels", cSettings: kernelCFlags,
+                linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])),
+                                 .linkedLibrary("pthread", .when(platforms: [.linux]))]),
         .target(name: "TKGGUF"),
-        .target(name: "TKKernels", dependencies: ["CTKKernels", "CTKBLAS"]),
+        .target(name: "TKKernels", dependencies: ["CTKKernels"]),
         .target(name: "TKTokenizer", dependencies: ["TKGGUF"]),
         .target(name: "TKEngine", dependencies: ["TKGGUF", "TKKernels", "TKTokenizer"]),
         .target(name: "TKEvalCore"),

@@ -16,7 +16,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Tokens generated in the decode measurement.")
     var decodeTokens: Int = 64
 
-    @Flag(help: "Print {\"prefill_tokens_per_s\":{\"128\":…,\"512\":…},\"decode_tokens_per_s\":…,\"decode_int8_tokens_per_s\":…,\"peak_rss_mb\":…,\"threads\":…} on stdout.")
+    @Flag(help: "Print {\"prefill_tokens_per_s\":{\"128\":…,\"512\":…},\"decode_tokens_per_s\":…,\"decode_int8_tokens_per_s\":…,\"peak_rss_mb\":…,\"threads\":…,\"isa\":…,\"blas_core\":…,\"sgemm_gflops\":{…},\"system\":{…}} on stdout.")
     var json = false
 
     func validate() throws {
@@ -39,6 +39,10 @@ struct BenchCommand: AsyncParsableCommand {
             print("decode:            \(String(format: "%8.1f", result.decode_tokens_per_s)) tokens/s")
             print("decode, int8 act.: \(String(format: "%8.1f", result.decode_int8_tokens_per_s)) tokens/s (--activations int8)")
             print("peak RSS:          \(String(format: "%8.1f", result.peak_rss_mb)) MB (threads: \(result.threads))")
+            for (shape, rate) in result.sgemm_gflops.sorted(by: { $0.key < $1.key }) {
+                print("sgemm \(shape):".padding(toLength: 19, withPad: " ", startingAt: 0) + "\(String(format: "%8.1f", rate)) GFLOP/s (1 thread)")
+            }
+            print("CPU:               \(result.system.cpu_model) (ISA \(result.isa), OpenBLAS core \(result.blas_core))")
         }
     }
 }

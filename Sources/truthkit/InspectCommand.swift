@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TKConsole
 import TKGGUF
+import TKKernels
 
 /// `truthkit inspect MODEL`: what a GGUF file holds — architecture, hyper-parameters, metadata and
 /// the tensor directory — read from the header alone, without loading any weights.
@@ -29,7 +30,14 @@ struct InspectCommand: AsyncParsableCommand {
     @Flag(help: "Print metadata values in full (every array element, whole strings) instead of summarising them.")
     var allMetadata = false
 
+    @Flag(help: "Show this machine instead of a model: CPU, the ISA the kernels use (cpuid; TRUTHKIT_ISA lowers it), the OpenBLAS core in use, and a BLAS self-check.")
+    var system = false
+
     func run() async throws {
+        if system {
+            try printSystem()
+            return
+        }
         var option = modelOption
         if let modelArgument { option.model = modelArgument }
         let path = try await option.resolvedPath(allowPull: false)
@@ -39,6 +47,34 @@ struct InspectCommand: AsyncParsableCommand {
         } else {
             print(text(for: file))
         }
+    }
+
+    // MARK: System
+
+    struct SystemReport: Encodable {
+        var system: KernelSystemReport
+        /// Largest relative difference of the BLAS sgemm from a portable double-precision loop.
+        var sgemm_check_max_error: Double
+    }
+
+    private func printSystem() throws {
+        let report = SystemReport(system: KernelSystem.report(), sgemm_check_max_error: BLASCheck.selfCheck())
+        if json {
+            try printJSON(report)
+            return
+        }
+        let s = report.system
+        print("CPU           \(s.cpu_model.isEmpty ? "-" : s.cpu_model) (\(s.cpu_vendor), family \(s.cpu_family), model \(s.cpu_model_number))")
+        print("CPU flags     \(s.cpu_flags.joined(separator: " "))")
+        print("ISA           \(s.isa) (detected \(s.isa_detected)" + (s.isa_setting.map { ", \(KernelISA.environmentKey)=\($0)" } ?? "") + ")")
+        print("quant kernels \(s.quant_kernels)")
+        print("BLAS          \(s.blas_library ?? "none (portable loop)")")
+        print("BLAS core     \(s.blas_core.isEmpty ? "-" : s.blas_core)" + (s.blas_coretype_env.map { " (OPENBLAS_CORETYPE=\($0) from the environment)" }
+              ?? s.blas_coretype_requested.map { " (requested OPENBLAS_CORETYPE=\($0))" } ?? " (OpenBLAS's own detection)"))
+        print("BLAS config   \(s.blas_config.isEmpty ? "-" : s.blas_config)")
+        print("kernel pool   one per process, shared by every session (sized by the largest --threads; BLAS single-threaded)")
+        print("sgemm check   max relative error \(String(format: "%.2e", report.sgemm_check_max_error)) against the portable loop")
+        for warning in s.warnings { print("warning       \(warning)") }
     }
 
     // MARK: Text

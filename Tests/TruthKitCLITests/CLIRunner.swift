@@ -46,8 +46,8 @@ struct CLIRunner {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
     }
 
-    /// Runs `truthkit arguments…` to completion.
-    func run(_ arguments: [String]) throws -> Result {
+    /// Runs `truthkit arguments…` to completion, with `extraEnvironment` added to this process's.
+    func run(_ arguments: [String], extraEnvironment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -56,6 +56,7 @@ struct CLIRunner {
         if environment["TRUTHKIT_DATA_DIR"]?.isEmpty ?? true {
             environment["TRUTHKIT_DATA_DIR"] = TestEnvironment.sharedDirectory.appendingPathComponent("data").path
         }
+        environment.merge(extraEnvironment) { _, new in new }
         process.environment = environment
         // Files rather than pipes: a chatty stderr (progress bars) can never block the child.
         let out = home.appendingPathComponent("stdout-\(UUID().uuidString)"), err = home.appendingPathComponent("stderr-\(UUID().uuidString)")

@@ -77,8 +77,16 @@ typedef struct tk_pool tk_pool;
 typedef void (*tk_task_fn)(void *ctx, int32_t index);
 tk_pool *tk_pool_create(int32_t threads);
 void tk_pool_destroy(tk_pool *pool);
+/// The process-wide pool, created on first use and grown (never shrunk) to at least `threads`;
+/// never destroyed. Every `ComputeContext` runs on it, so sessions do not oversubscribe the cores.
+tk_pool *tk_pool_shared(int32_t threads);
+/// The pool's current thread count (the caller included).
+int32_t tk_pool_threads(tk_pool *pool);
+/// The shared pool's thread count, 0 before any context has started it.
+int32_t tk_pool_shared_threads(void);
 /// Runs fn(ctx, i) for i in [0, count) across the pool and the caller; returns when all are done.
-/// Not reentrant: one region at a time per pool.
+/// Regions from several threads take turns (the pool runs one at a time); a task that starts a
+/// region of its own runs that region inline on its thread.
 void tk_pool_run(tk_pool *pool, int32_t count, tk_task_fn fn, void *ctx);
 
 #ifdef __cplusplus

@@ -16,6 +16,15 @@ public struct EngineBenchmark {
         public var peak_rss_mb: Double
         public var threads: Int
         public var model: String
+        /// The ISA level the kernels run at (cpuid, lowered by TRUTHKIT_ISA) and OpenBLAS's core in
+        /// use (`openblas_get_corename()`): the two facts that decide the figures above.
+        public var isa: String
+        public var blas_core: String
+        /// Single-threaded sgemm GFLOP/s in the engine's shapes, keyed "MxNxK" (x `M × K` times a
+        /// weight tile `N × K`, transposed), as each kernel worker calls it.
+        public var sgemm_gflops: [String: Double]
+        /// CPU, ISA and BLAS in full (`truthkit inspect --system`).
+        public var system: KernelSystemReport
     }
 
     public var prefillSizes: [Int] = [128, 512]
@@ -59,8 +68,24 @@ public struct EngineBenchmark {
         progress("decode: \(String(format: "%.1f", decode)) tokens/s")
         let decodeInt8 = try decodeRate(session, activations: .int8)
         progress("decode (8-bit activations): \(String(format: "%.1f", decodeInt8)) tokens/s")
+        let peak = ProcessMemory.peakResidentMegabytes()
+        var gflops: [String: Double] = [:]
+        for (m, n, k) in sgemmShapes {
+            gflops["\(m)x\(n)x\(k)"] = KernelBenchmark.sgemmGFLOPS(m: m, n: n, k: k)
+        }
+        let system = KernelSystem.report()
+        progress("sgemm (\(system.blas_core), isa \(system.isa)): "
+                 + gflops.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.1f", $0.value)) GFLOP/s" }.joined(separator: ", "))
         return Result(prefill_tokens_per_s: prefill, decode_tokens_per_s: decode, decode_int8_tokens_per_s: decodeInt8,
-                      peak_rss_mb: ProcessMemory.peakResidentMegabytes(), threads: threads, model: model.path)
+                      peak_rss_mb: peak, threads: threads, model: model.path,
+                      isa: system.isa, blas_core: system.blas_core, sgemm_gflops: gflops, system: system)
+    }
+
+    /// (rows, weight rows, columns): a scoring batch and a prefill against the feed-forward
+    /// up/gate weights, and a prefill against the down projection.
+    var sgemmShapes: [(Int, Int, Int)] {
+        let c = model.config
+        return [(80, c.hiddenDim, c.dim), (512, c.hiddenDim, c.dim), (512, c.dim, c.hiddenDim)]
     }
 
     /// Median tokens/s of greedy decode steps (full logits + argmax) after a short prompt.

@@ -1,4 +1,3 @@
-import CTKBLAS
 import CTKKernels
 
 extension ComputeContext {
@@ -44,12 +43,12 @@ extension ComputeContext {
                     for t0 in stride(from: 0, to: n, by: block) {
                         let rows = min(block, n - t0)
                         let visible = prefix + t0 + rows  // keys past the block's last row are never visible
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(visible), Int32(headDim),
+                        tk_sgemm(Int32(TK_BLAS_NO_TRANS), Int32(TK_BLAS_TRANS), Int32(rows), Int32(visible), Int32(headDim),
                                     scale, qp.pointer + t0 * Int(qld) + h * headDim, qld, kp.pointer + g * headDim, kvld,
                                     0, s, Int32(visible))
                         tk_masked_softmax(s, Int64(rows), Int64(visible), Int64(prefix), Int64(visible),
                                           segp.pointer, Int64(t0))
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(headDim), Int32(visible),
+                        tk_sgemm(Int32(TK_BLAS_NO_TRANS), Int32(TK_BLAS_NO_TRANS), Int32(rows), Int32(headDim), Int32(visible),
                                     1, s, Int32(visible), vp.pointer + g * headDim, kvld,
                                     0, op.pointer + t0 * Int(old) + h * headDim, old)
                     }

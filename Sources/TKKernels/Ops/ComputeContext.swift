@@ -1,4 +1,3 @@
-import CTKBLAS
 import CTKKernels
 
 /// Thread count and reusable scratch for the kernels of one inference session.
@@ -28,20 +27,25 @@ public final class ComputeContext {
     var scratchCapacity: Int
 
     /// Persistent workers; a fresh GCD dispatch per region cost more than a decode step's matmuls.
+    /// The process-wide pool: every context shares it (grown to the largest `threads` asked for),
+    /// so several sessions or models in one process never run more kernel threads than that.
     let pool: OpaquePointer
 
     public init(threads: Int) {
+        KernelSystem.prepare()  // ISA detection and the BLAS, before the first product
         self.threads = max(1, threads)
-        pool = tk_pool_create(Int32(max(1, threads)))
-        openblas_set_num_threads(1)
+        pool = tk_pool_shared(Int32(max(1, threads)))
+        tk_blas_set_threads(1)
         scratchCapacity = 1
         scratch = (0..<self.threads).map { _ in .allocate(capacity: 1) }
     }
 
     deinit {
-        tk_pool_destroy(pool)
         scratch.forEach { $0.deallocate() }
     }
+
+    /// Threads of the process-wide pool (the largest `threads` any context asked for).
+    var poolThreads: Int { Int(tk_pool_threads(pool)) }
 
     /// Per-worker scratch of at least `count` floats each.
     func workerScratch(count: Int) -> [SendablePointer<Float>] {

@@ -1,4 +1,3 @@
-import CTKBLAS
 import CTKKernels
 
 extension ComputeContext {
@@ -40,10 +39,10 @@ extension ComputeContext {
             for r0 in stride(from: ranges[i].lowerBound, to: ranges[i].upperBound, by: tile) {
                 let r1 = min(ranges[i].upperBound, r0 + tile)
                 _ = tk_dequantize_rows(type, base.pointer, Int64(cols), rowBytes, Int64(r0), Int64(r1), tilePtr)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                            Int32(n), Int32(r1 - r0), Int32(cols),
-                            1, xp.pointer, Int32(cols), tilePtr, Int32(cols),
-                            0, yp.pointer + r0, Int32(outRows))
+                tk_sgemm(Int32(TK_BLAS_NO_TRANS), Int32(TK_BLAS_TRANS),
+                         Int32(n), Int32(r1 - r0), Int32(cols),
+                         1, xp.pointer, Int32(cols), tilePtr, Int32(cols),
+                         0, yp.pointer + r0, Int32(outRows))
             }
         }
     }
