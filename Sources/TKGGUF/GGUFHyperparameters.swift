@@ -36,27 +36,59 @@ public struct GGUFHyperparameters: Sendable, Equatable, Codable {
     /// `tokenizer.ggml.pre`, the pre-tokenizer, e.g. `smollm`.
     public var tokenizerPre: String?
 
-    /// Reads the settings out of `file`'s metadata; anything absent or mistyped stays nil.
+    /// `<arch>.attention.value_length`, when the file gives one.
+    public var valueLength: Int?
+
+    /// Reads the settings out of `file`'s metadata; anything absent or mistyped stays nil (what
+    /// `truthkit inspect` shows of a file it may not be able to run).
     public init(file: GGUFFile) {
+        // Lenient reading cannot fail: every mistyped value is read as absent.
+        self = (try? Self(file: file, strict: false)) ?? Self()
+    }
+
+    /// The same reading for a model about to run: a key that is present with a value of the wrong
+    /// type is an error naming the key, never silently a default. The engine applies its defaults
+    /// (and checks) on top of this, so inspect and the engine read every key the same way.
+    public init(validating file: GGUFFile) throws(GGUFError) {
+        try self.init(file: file, strict: true)
+    }
+
+    init() {}
+
+    private init(file: GGUFFile, strict: Bool) throws(GGUFError) {
+        func int(_ key: String) throws(GGUFError) -> Int? {
+            guard file[key] != nil else { return nil }
+            if strict { return try file.requireInt(key) }
+            return file[key]?.intValue
+        }
+        func double(_ key: String) throws(GGUFError) -> Double? {
+            guard file[key] != nil else { return nil }
+            if strict { return try file.requireDouble(key) }
+            return file[key]?.doubleValue
+        }
         architecture = file.architecture
+        let arch = architecture.map { $0 + "." } ?? "general.architecture-missing."
         name = file["general.name"]?.stringValue
-        blockCount = file[architectureKey: "block_count"]?.intValue
-        contextLength = file[architectureKey: "context_length"]?.intValue
-        embeddingLength = file[architectureKey: "embedding_length"]?.intValue
-        feedForwardLength = file[architectureKey: "feed_forward_length"]?.intValue
-        headCount = file[architectureKey: "attention.head_count"]?.intValue
-        headCountKV = file[architectureKey: "attention.head_count_kv"]?.intValue ?? headCount
-        if let keyLength = file[architectureKey: "attention.key_length"]?.intValue {
+        blockCount = try int(arch + "block_count")
+        contextLength = try int(arch + "context_length")
+        embeddingLength = try int(arch + "embedding_length")
+        feedForwardLength = try int(arch + "feed_forward_length")
+        headCount = try int(arch + "attention.head_count")
+        headCountKV = try int(arch + "attention.head_count_kv") ?? headCount
+        if let keyLength = try int(arch + "attention.key_length") {
             headDim = keyLength
         } else if let embeddingLength, let headCount, headCount > 0 {
             headDim = embeddingLength / headCount
         }
-        ropeFreqBase = file[architectureKey: "rope.freq_base"]?.doubleValue
-        ropeDimensionCount = file[architectureKey: "rope.dimension_count"]?.intValue
-        normEpsilon = (file[architectureKey: "attention.layer_norm_rms_epsilon"]
-            ?? file[architectureKey: "attention.layer_norm_epsilon"])?.doubleValue
-        vocabSize = file[architectureKey: "vocab_size"]?.intValue
+        valueLength = try int(arch + "attention.value_length")
+        ropeFreqBase = try double(arch + "rope.freq_base")
+        ropeDimensionCount = try int(arch + "rope.dimension_count")
+        let rmsEpsilon = try double(arch + "attention.layer_norm_rms_epsilon")
+        let layerNormEpsilon = try double(arch + "attention.layer_norm_epsilon")
+        normEpsilon = rmsEpsilon ?? layerNormEpsilon
+        vocabSize = try int(arch + "vocab_size")
             ?? file["tokenizer.ggml.tokens"]?.arrayValue?.count
+            ?? file.tensor(named: "token_embd.weight")?.shape.last
         tokenizerModel = file["tokenizer.ggml.model"]?.stringValue
         tokenizerPre = file["tokenizer.ggml.pre"]?.stringValue
     }

@@ -92,6 +92,21 @@ struct GGUFLookupTests {
         #expect(h.tokenizerPre == "smollm")
     }
 
+    /// One reading for inspect and the engine: the validating reading gives the same values, and a
+    /// key present with the wrong type is an error naming it there, where inspect shows it as absent.
+    @Test func validatingReadingEqualsTheLenientOneAndNamesMistypedKeys() throws {
+        #expect(try GGUFHyperparameters(validating: file) == file.hyperparameters)
+        var w = GGUFWriter()
+        w.set("general.architecture", .string("llama"))
+        w.set("llama.block_count", .string("twelve"))
+        w.set("llama.attention.layer_norm_epsilon", .float32(1e-6))  // only the layer-norm key: read by both
+        let bad = try GGUFFile(bytes: w.serialized())
+        #expect(bad.hyperparameters.blockCount == nil)
+        #expect(bad.hyperparameters.normEpsilon == Double(Float(1e-6)))
+        let error = try #require(#expect(throws: GGUFError.self) { try GGUFHyperparameters(validating: bad) })
+        #expect(error.code == .wrongValueType && error.key == "llama.block_count")
+    }
+
     @Test func hyperparametersFollowAnyArchitectureName() throws {
         var w = GGUFWriter()
         w.set("general.architecture", .string("qwen2"))

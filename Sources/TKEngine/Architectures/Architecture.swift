@@ -29,33 +29,31 @@ public enum ArchitectureRegistry {
 /// Shared helpers for the usual `{arch}.*` keys and `blk.N.*` tensor names of llama.cpp's converter.
 enum StandardLayout {
     static func config(_ gguf: GGUFFile, arch: String, ropeNeox: Bool, attentionBias: Bool) throws -> ModelConfig {
-        let dim = try gguf.requireInt("\(arch).embedding_length")
-        let heads = try gguf.requireInt("\(arch).attention.head_count")
-        let kvHeads = try gguf.optionalInt("\(arch).attention.head_count_kv") ?? heads
+        // One reading of the metadata for inspect and the engine (`GGUFHyperparameters`); a required
+        // key that is absent fails in `requireInt` with the key named, defaults are the engine's.
+        let h = try GGUFHyperparameters(validating: gguf)
+        let dim = try h.embeddingLength ?? gguf.requireInt("\(arch).embedding_length")
+        let heads = try h.headCount ?? gguf.requireInt("\(arch).attention.head_count")
         guard heads > 0, dim % heads == 0 else {
             throw EngineError(.badConfig, "\(arch).embedding_length \(dim) is not divisible by \(arch).attention.head_count \(heads); the GGUF metadata is damaged — download the file again")
         }
-        let headDim = try gguf.optionalInt("\(arch).attention.key_length") ?? dim / heads
-        if let valueLength = try gguf.optionalInt("\(arch).attention.value_length"), valueLength != headDim {
+        let headDim = h.headDim ?? dim / heads
+        if let valueLength = h.valueLength, valueLength != headDim {
             throw EngineError(.badConfig, "\(arch).attention.value_length \(valueLength) differs from the key length \(headDim); this engine runs models whose keys and values have one head size")
         }
-        let tokenCount = gguf["tokenizer.ggml.tokens"]?.arrayValue?.count
-        let vocab = try gguf.optionalInt("\(arch).vocab_size")
-            ?? tokenCount
-            ?? gguf.tensor(named: "token_embd.weight")?.shape.last ?? 0
         let config = ModelConfig(
             architecture: arch,
-            layers: try gguf.requireInt("\(arch).block_count"),
+            layers: try h.blockCount ?? gguf.requireInt("\(arch).block_count"),
             dim: dim,
-            hiddenDim: try gguf.requireInt("\(arch).feed_forward_length"),
+            hiddenDim: try h.feedForwardLength ?? gguf.requireInt("\(arch).feed_forward_length"),
             heads: heads,
-            kvHeads: kvHeads,
+            kvHeads: h.headCountKV ?? heads,
             headDim: headDim,
-            vocabSize: vocab,
-            contextLength: try gguf.optionalInt("\(arch).context_length") ?? 2048,
-            normEpsilon: Float(try gguf.optionalDouble("\(arch).attention.layer_norm_rms_epsilon") ?? 1e-5),
-            ropeBase: Float(try gguf.optionalDouble("\(arch).rope.freq_base") ?? 10000),
-            ropeDim: try gguf.optionalInt("\(arch).rope.dimension_count") ?? headDim,
+            vocabSize: h.vocabSize ?? 0,
+            contextLength: h.contextLength ?? 2048,
+            normEpsilon: Float(h.normEpsilon ?? 1e-5),
+            ropeBase: Float(h.ropeFreqBase ?? 10000),
+            ropeDim: h.ropeDimensionCount ?? headDim,
             ropeNeox: ropeNeox,
             attentionBias: attentionBias)
         try config.validate()
