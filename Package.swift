@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "CTKKernels", cSettings: kernelCFlags,
                 linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])),
                                  .linkedLibrary("pthread", .when(platforms: [.linux]))]),
-        .target(name: "TKGGUF"),
+        // The file format; block geometry comes from the kernels' quant formats (one definition).
+        .target(name: "TKGGUF", dependencies: ["TKKernels"]),
         .target(name: "TKKernels", dependencies: ["CTKKernels"]),
         .target(name: "TKTokenizer", dependencies: ["TKGGUF"]),
         .target(name: "TKEngine", dependencies: ["TKGGUF", "TKKernels", "TKTokenizer"]),
@@ -86,7 +87,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "TKGGUFTests", dependencies: ["TKGGUF", "TKTesting"]),
+        .testTarget(name: "TKGGUFTests", dependencies: ["TKGGUF", "TKKernels", "TKTesting"]),
         .testTarget(name: "TKKernelsTests", dependencies: ["TKKernels", "TKTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "TKTokenizerTests", dependencies: ["TKTokenizer", "TKGGUF", "TKTesting"], exclude: ["Fixtures"]),
         .testTarget(name: "TKEngineTests", dependencies: ["TKEngine", "TKGGUF", "TKKernels", "TKTokenizer", "TKTesting"]),

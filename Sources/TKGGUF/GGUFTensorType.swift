@@ -1,3 +1,5 @@
+import TKKernels
+
 /// The ggml tensor types this build can read, with their block geometry.
 ///
 /// Raw values are ggml's `ggml_type` numbers as stored in the file.
@@ -5,46 +7,22 @@ public enum GGUFTensorType: UInt32, Sendable, CaseIterable, CustomStringConverti
     case f32 = 0, f16 = 1, q4_0 = 2, q4_1 = 3, q5_0 = 6, q5_1 = 7, q8_0 = 8
     case q4_K = 12, q5_K = 13, q6_K = 14, bf16 = 30
 
-    /// Elements per quantisation block.
-    public var blockSize: Int {
-        switch self {
-        case .f32, .f16, .bf16: 1
-        case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0: 32
-        case .q4_K, .q5_K, .q6_K: 256
+    /// The kernels' format for this type (the same ggml numbers): where the block geometry is defined.
+    var format: WeightFormat {
+        guard let format = WeightFormat(rawValue: rawValue) else {
+            preconditionFailure("GGUFTensorType \(rawValue) has no WeightFormat; the two enums list the same ggml types")
         }
+        return format
     }
 
-    /// Bytes per quantisation block.
-    public var bytesPerBlock: Int {
-        switch self {
-        case .f32: 4
-        case .f16, .bf16: 2
-        case .q4_0: 18
-        case .q4_1: 20
-        case .q5_0: 22
-        case .q5_1: 24
-        case .q8_0: 34
-        case .q4_K: 144
-        case .q5_K: 176
-        case .q6_K: 210
-        }
-    }
+    /// Elements per quantisation block (`WeightFormat.blockSize`: one definition of the geometry).
+    public var blockSize: Int { format.blockSize }
 
-    public var description: String {
-        switch self {
-        case .f32: "F32"
-        case .f16: "F16"
-        case .bf16: "BF16"
-        case .q4_0: "Q4_0"
-        case .q4_1: "Q4_1"
-        case .q5_0: "Q5_0"
-        case .q5_1: "Q5_1"
-        case .q8_0: "Q8_0"
-        case .q4_K: "Q4_K"
-        case .q5_K: "Q5_K"
-        case .q6_K: "Q6_K"
-        }
-    }
+    /// Bytes per quantisation block (`WeightFormat.bytesPerBlock`).
+    public var bytesPerBlock: Int { format.bytesPerBlock }
+
+    /// ggml's name for the type, e.g. "Q4_K" (the kernels' name for the format).
+    public var description: String { format.description }
 
     /// ggml type names for numbers this build does not read, so errors can name them.
     public static func name(ofRawType raw: UInt32) -> String {

@@ -1,4 +1,5 @@
 import Testing
+import TKKernels
 import TKGGUF
 
 /// Lookup helpers on `GGUFFile` and the lenient `GGUFHyperparameters` view.
@@ -135,5 +136,18 @@ struct GGUFLookupTests {
         #expect(GGUFValue.string(String(repeating: "x", count: 500)).rendered().count == 122)
         #expect(GGUFValue.int8(-5).rendered() == "-5")
         #expect(GGUFValue.bool(false).rendered() == "false")
+    }
+}
+
+@Suite struct TensorTypeGeometryTests {
+    /// The file format and the kernels list the same ggml types, so every readable tensor type has
+    /// its geometry (defined once, by the kernels' formats) and a codec.
+    @Test func fileTypesAndKernelFormatsAreTheSameSet() {
+        #expect(Set(GGUFTensorType.allCases.map(\.rawValue)) == Set(WeightFormat.allCases.map(\.rawValue)))
+        for t in GGUFTensorType.allCases {
+            let f = WeightFormat(rawValue: t.rawValue)!
+            #expect(t.blockSize == f.blockSize && t.bytesPerBlock == f.bytesPerBlock && t.description == f.description)
+        }
+        #expect(GGUFTensorType.q4_K.bytesPerBlock == 144 && GGUFTensorType.q4_1.blockSize == 32)
     }
 }
