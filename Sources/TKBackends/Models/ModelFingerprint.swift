@@ -78,7 +78,9 @@ public enum ModelFingerprint {
     /// concurrent writer can lose an entry — costing a re-hash — but never corrupt the file).
     static func record(_ entry: Entry, for path: String, in store: URL) {
         memory.withLock { $0[path] = entry }
-        var entries = load(store)
+        // Files that are gone (temporary models, deleted downloads) are dropped, so the cache
+        // holds only what can still be loaded.
+        var entries = load(store).filter { FileManager.default.fileExists(atPath: $0.key) }
         entries[path] = entry
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

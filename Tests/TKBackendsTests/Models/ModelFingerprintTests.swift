@@ -40,6 +40,13 @@ import Testing
         // Remembered on disk for other processes, keyed by the resolved path.
         let saved = try String(contentsOf: dir.appendingPathComponent("home/fingerprints.json"), encoding: .utf8)
         #expect(saved.contains(String(second.dropFirst(7))))
+        // Entries of files that no longer exist are dropped at the next write.
+        let other = dir.appendingPathComponent("other.gguf").path
+        try Data("other".utf8).write(to: URL(fileURLWithPath: other))
+        try FileManager.default.removeItem(atPath: file)
+        _ = try ModelFingerprint.of(path: other, environment: env)
+        let pruned = try String(contentsOf: dir.appendingPathComponent("home/fingerprints.json"), encoding: .utf8)
+        #expect(!pruned.contains("m.gguf") && pruned.contains("other.gguf"))
     }
 
     @Test func linksShareTheirTargetsDigestAndMissingFilesFailClearly() throws {
