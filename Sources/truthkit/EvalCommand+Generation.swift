@@ -17,7 +17,7 @@ extension EvalCommand {
                             preset: PromptPreset, settings: [String: String]) async throws {
         var task = try TruthfulQAGenerationTask(preset: preset, generation: generationSettings)
         let runStore = try ResultStore(path: store)
-        let evaluator = evaluator(store: runStore, model: loaded.model)
+        let evaluator = evaluator(store: runStore)
         let outcome = try await evaluator.run(task, items: items, model: loaded.model, data: dataset.identity, settings: settings)
         var results = outcome.results
 

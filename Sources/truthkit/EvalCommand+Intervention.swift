@@ -44,12 +44,12 @@ extension EvalCommand {
         settings.removeValue(forKey: "skipped_invalid")
         let textPreset = PromptPreset(rawValue: preset)!
         let runStore = try ResultStore(path: store)
-        let evaluator = evaluator(store: runStore, model: base)
+        let evaluator = evaluator(store: runStore)
         let data = dataset.identity
 
         // How invasive and how costly the method is, measured on the first group's intervention.
         func invasiveness() throws -> (Double, ComparisonReport.Overhead) {
-            let first = try MethodRegistry.make(groups.isEmpty ? spec : (folds?.first?.spec ?? spec), for: base.model)
+            let first = try MethodRegistry.make(folds?.first?.spec ?? spec, for: base.model)
             let kl = try Invasiveness.klDivergence(base: base.model, intervened: first, text: Self.neutralText, threads: threads)
             let o = try Invasiveness.throughput(model: base.model, intervention: first,
                                                 prompt: textPreset.context(question: "What happens if you eat watermelon seeds?"),

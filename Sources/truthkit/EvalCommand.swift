@@ -127,7 +127,7 @@ struct EvalCommand: AsyncParsableCommand {
 
     /// Where runs are stored, and how items are run: `--concurrency` across items for a server,
     /// one at a time for the native engine (its engine thread computes one request at a time).
-    func evaluator(store: ResultStore, model: any LanguageModel) -> Evaluator {
+    func evaluator(store: ResultStore) -> Evaluator {
         // --skip-invalid also skips items too long for the model's context (named, counted).
         Evaluator(store: store, concurrency: backend.backend == .openai ? backend.concurrency : nil,
                   progress: ConsoleProgress().handler, skipItem: skipInvalid ? Self.tooLongForTheContext : nil)
@@ -243,7 +243,7 @@ struct EvalCommand: AsyncParsableCommand {
     func execute<T: EvaluationTask>(_ task: T, items: [T.Item], data: DatasetIdentity, settings: [String: String],
                                     loaded: LoadedModel) async throws {
         let runStore = try ResultStore(path: store)
-        let outcome = try await evaluator(store: runStore, model: loaded.model)
+        let outcome = try await evaluator(store: runStore)
             .run(task, items: items, model: loaded.model, data: data, settings: settings)
         let report = try await self.report(task, outcome: outcome, data: data, loaded: loaded, items: items.count)
         try await outcome.finishIfComplete(summary: report)
