@@ -131,7 +131,8 @@ public struct EvaluationOutcome<Result: Codable & Sendable>: Sendable {
 
     /// Marks the run finished with `summary` when every item of the data is stored.
     public func finishIfComplete(summary: some Encodable) async throws {
-        if complete { try await session.finishIfComplete(summary: summary) }
+        // `complete` was read from the store when the run ended; no need to count the items again.
+        if complete { try await session.finish(summary: summary) }
     }
 }
 

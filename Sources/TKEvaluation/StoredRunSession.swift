@@ -48,8 +48,13 @@ public struct StoredRunSession<Result: Codable & Sendable>: Sendable {
     @discardableResult
     public func finishIfComplete(summary: some Encodable) async throws -> Bool {
         guard try await isComplete() else { return false }
-        _ = try await store.finish(run: runID, summary: try OutputJSON.encoder().encode(summary))
+        try await finish(summary: summary)
         return true
+    }
+
+    /// Marks the run finished with `summary` (the store refuses it unless every item is stored).
+    func finish(summary: some Encodable) async throws {
+        _ = try await store.finish(run: runID, summary: try OutputJSON.encoder().encode(summary))
     }
 
     static var encoder: JSONEncoder {

@@ -21,6 +21,8 @@ import TKTesting
         #expect(summary.metrics["mc1"]?.mean == 0.6)
         #expect(summary.byCategory["A"]?["mc1"]?.mean == 1 && summary.byCategory["B"]?["mc1"]?.mean == 0)
         #expect(try await folder.store().completedItems(run: outcome.runID).count == 5)
+        try await outcome.finishIfComplete(summary: summary.metrics.mapValues(\.mean))
+        #expect(try folder.store().run(id: outcome.runID)?.status == .finished)
     }
 
     @Test func resumesFromTheStoreWithoutAskingTheModelAgain() async throws {
