@@ -120,6 +120,10 @@ public struct HTMLReport: Sendable {
                 shown.textContent=n+' of '+items.length+' shown';
                 shown.setAttribute('data-shown',String(n));
               }
+              // #wrong-only and #q=TEXT in the address preset the filters (links, and the headless check).
+              var hash=decodeURIComponent(location.hash||'');
+              if(hash.indexOf('wrong-only')>=0)wrong.checked=true;
+              var m=/q=([^&]*)/.exec(hash);if(m)search.value=m[1];
               search.addEventListener('input',apply);wrong.addEventListener('change',apply);apply();
             });
             document.body.setAttribute('data-ready','1');

@@ -87,6 +87,13 @@ public struct ReportItem: Sendable, Equatable {
         } else if let judgement = object["judgement"] as? [String: Any] {
             verdicts = Self.verdict(judgement, judge: judgement["judge"] as? String ?? "judge").map { [$0] } ?? []
         }
+        // A judge's verdict as 0/1 rates, as the generation task scores a judged item (the first
+        // judge by id when several judged it); an unread aspect stays out of its rate.
+        if let verdict = verdicts.first, metrics["truthful"] == nil {
+            if let t = verdict.truthful { metrics["truthful"] = t ? 1 : 0 }
+            if let i = verdict.informative { metrics["informative"] = i ? 1 : 0 }
+            if let t = verdict.truthful, let i = verdict.informative { metrics["truthful_informative"] = t && i ? 1 : 0 }
+        }
     }
 
     private static func choices(_ texts: [String], scores: [Double], correct: (Int) -> Bool) -> [Choice] {

@@ -13,6 +13,12 @@ public struct ComparisonSection: ReportSection {
             + (c.unpairedItems > 0 ? " (\(c.unpairedItems) items only one run has are left out)" : "")
             + "; difference = run \(c.secondRun) − run \(c.firstRun), 95% paired-bootstrap interval (\(c.bootstrap.resamples) resamples).</p>"
         out += Self.table(c.metrics, first: "run \(c.firstRun)", second: "run \(c.secondRun)")
+        return out + Self.charts(c)
+    }
+
+    /// The forest plots: every 0–1 metric's difference, then the headline metric's per category.
+    static func charts(_ c: RunComparison) -> String {
+        var out = ""
         let fractions = c.metrics.filter { ReportFormat.isFraction($0.metric) }
         if !fractions.isEmpty {
             out += "<div class=\"tk-figure\">" + IntervalBarChart(title: "Difference per metric (percentage points)",

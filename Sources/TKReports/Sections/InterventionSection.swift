@@ -58,6 +58,7 @@ public struct InterventionSection: ReportSection {
     public func html() -> String {
         var out = "<p>Baseline run \(comparison.firstRun) and intervened run \(comparison.secondRun) on the same \(comparison.sharedItems) items; Δ = intervened − baseline.</p>"
         out += ComparisonSection.table(comparison.metrics, first: "baseline", second: "intervened")
+        out += ComparisonSection.charts(comparison)
         var facts: [[HTML.Cell]] = []
         if let kl = measures?.klNeutralText { facts.append([.text("KL(intervened ‖ baseline) on neutral text"), .number(String(format: "%.4f nats/token", kl))]) }
         if let b = measures?.baseTokensPerSecond, let i = measures?.intervenedTokensPerSecond {
