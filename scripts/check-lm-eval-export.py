@@ -13,13 +13,16 @@ lm-evaluation-harness's own code (pip install --no-deps lm-eval; numpy, requests
 
 Usage: check-lm-eval-export.py DIR   (exits 1 naming the first mismatch)
 """
-import glob, importlib.util, json, math, os, sys, types, typing
+import glob, json, math, os, sys, typing
 
 from lm_eval import utils
 from lm_eval import result_schema as schema
 
+class Mismatch(Exception):
+    pass
+
 def fail(msg):
-    print("MISMATCH:", msg); sys.exit(1)
+    raise Mismatch(msg)
 
 def check_type(value, annotation, where):
     if isinstance(annotation, str):
@@ -31,7 +34,7 @@ def check_type(value, annotation, where):
         for option in typing.get_args(annotation):
             try:
                 check_type(value, option, where); return
-            except SystemExit:
+            except Mismatch:
                 pass
         fail(f"{where}: {value!r} is none of {annotation}")
     if annotation is type(None):
@@ -54,23 +57,37 @@ def check_type(value, annotation, where):
 def check_typed_dict(value, td, where, extra_ok=()):
     hints = typing.get_type_hints(td) if td is not schema.EvalResults else td.__annotations__
     for key, v in value.items():
-        if key in hints:
+        if td is schema.EvalResults and key == "configs":
+            # Annotated dict[str, dict[str, str | bool | None]], but lm-eval itself writes whole task
+            # configs there (num_fewshot ints, metric_list lists, metadata dicts): check the outer shape.
+            check_type(v, dict[str, dict], f"{where}.{key}")
+        elif key in hints:
             check_type(v, hints[key], f"{where}.{key}")
         elif key not in extra_ok:
             fail(f"{where}: key {key!r} is not in lm-eval's {td.__name__}")
     for key in getattr(td, "__required_keys__", ()):
         if key not in value: fail(f"{where}: lacks required key {key!r}")
 
+def lm_eval_functions(relative_path, names, namespace):
+    """Functions from an lm-eval source file, compiled from its own source without the file's
+    other imports (the TruthfulQA utils and the metrics module import datasets, sacrebleu, sklearn
+    … for other metrics) and without registry decorators."""
+    import ast
+    path = os.path.join(os.path.dirname(utils.__file__), *relative_path.split("/"))
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    wanted = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in names]
+    for n in wanted: n.decorator_list = []
+    exec(compile(ast.Module(body=wanted, type_ignores=[]), path, "exec"), namespace)
+    return [namespace[n] for n in names]
+
 def load_mc2():
-    # lm-eval's TruthfulQA utils import datasets/sacrebleu/rouge_score for generation only; stub them.
-    for name in ("datasets", "sacrebleu", "rouge_score"):
-        sys.modules.setdefault(name, types.ModuleType(name))
-    sys.modules["rouge_score"].rouge_scorer = types.ModuleType("rouge_scorer")
-    sys.modules["rouge_score"].scoring = types.ModuleType("scoring")
-    path = os.path.join(os.path.dirname(utils.__file__), "tasks", "truthfulqa", "utils.py")
-    spec = importlib.util.spec_from_file_location("tqa_utils", path)
-    module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)
-    return module.process_results_mc2
+    import numpy as np
+    return lm_eval_functions("tasks/truthfulqa/utils.py", ["process_results_mc2"], {"np": np})[0]
+
+def load_aggregations():
+    namespace = {"math": math, "Sequence": typing.Sequence, "T": typing.TypeVar("T")}
+    mean, _, mean_stderr = lm_eval_functions("api/metrics.py", ["mean", "sample_stddev", "mean_stderr"], namespace)
+    return mean, mean_stderr
 
 def main(root):
     files = sorted(glob.glob(os.path.join(root, "**", "*.json*"), recursive=True))
@@ -80,8 +97,8 @@ def main(root):
     latest = utils.get_latest_filename(results_files)
     results = json.load(open(latest, encoding="utf-8"))
     check_typed_dict(results, schema.EvalResults, "results.json", extra_ok=("truthkit",))
-    from lm_eval.api.metrics import mean, mean_stderr
     mc2 = load_mc2()
+    mean, mean_stderr = load_aggregations()
     for path in sample_files:
         task = utils.get_file_task_name(os.path.basename(path))
         if utils.get_file_datetime(path) != utils.get_file_datetime(latest.replace(".json", ".jsonl")):
@@ -115,4 +132,7 @@ def main(root):
     print(f"ok {os.path.basename(latest)}: every field matches lm-eval {getattr(utils, '__version__', '')}".rstrip())
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    try:
+        main(sys.argv[1])
+    except Mismatch as error:
+        print("MISMATCH:", error); sys.exit(1)

@@ -202,7 +202,7 @@ public struct LMEvalExport: Sendable {
         }
         let storedSummary = run.summary.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
         let seconds = (storedSummary?["tokens"] as? [String: Any])?["seconds"] as? Double
-        let fields: [(String, PythonJSON)] = [
+        var fields: [(String, PythonJSON)] = [
             ("results", results),
             ("group_subtasks", taskMap { _ in .array([]) }),
             ("configs", taskMap { task in .object([
@@ -235,7 +235,6 @@ public struct LMEvalExport: Sendable {
             ("model_name_sanitized", .string(Self.sanitizedModelName(run.key.modelName))),
             ("system_instruction", .null), ("system_instruction_sha", .null), ("fewshot_as_multiturn", .bool(false)),
             ("chat_template", .null), ("chat_template_sha", .null),
-            ("total_evaluation_time_seconds", seconds.map { .string(String($0)) } ?? .null),
             // Not an lm-eval field: where the numbers came from, for going back to the TruthKit run.
             ("truthkit", .object([
                 ("run_id", .int(Int(run.id))), ("run_key", .string(run.keyDigest)), ("status", .string(run.status.rawValue)),
@@ -244,6 +243,8 @@ public struct LMEvalExport: Sendable {
                 ("settings", .object(run.key.settings.keys.sorted().map { ($0, .string(run.key.settings[$0]!)) })),
             ])),
         ]
+        // lm-eval writes it as a string; left out (every key is optional) when the run did not record it.
+        if let seconds { fields.insert(("total_evaluation_time_seconds", .string(String(seconds))), at: fields.count - 1) }
         return .object(fields)
     }
 
