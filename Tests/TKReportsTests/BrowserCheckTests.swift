@@ -104,6 +104,11 @@ struct BrowserCheckTests {
             #expect(image.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(kind.name): no PNG written")
             // A blank 1000×1200 page compresses to a few kilobytes; text and charts take tens.
             #expect(image.count > 15_000, "\(kind.name): screenshot is \(image.count) bytes, the page looks blank")
+            // TRUTHKIT_SCREENSHOTS_DIR=docs keeps the fixture screenshots (docs/report-research.png comes from here).
+            if let keep = ProcessInfo.processInfo.environment["TRUTHKIT_SCREENSHOTS_DIR"] {
+                try? FileManager.default.removeItem(atPath: "\(keep)/report-\(kind.name)-fixture.png")
+                try FileManager.default.copyItem(atPath: png.path, toPath: "\(keep)/report-\(kind.name)-fixture.png")
+            }
         }
     }
 }
