@@ -4,8 +4,8 @@ struct ChartFrame {
     var height: Double
     var left = 52.0, right = 14.0, top = 28.0, bottom = 40.0
 
-    func x(_ domain: ClosedRange<Double>) -> SVG.Scale { SVG.Scale(domain: domain, range: left...(width - right)) }
-    func y(_ domain: ClosedRange<Double>) -> SVG.Scale { SVG.Scale(domain: domain, range: (height - bottom)...top) }
+    func x(_ domain: ClosedRange<Double>) -> SVG.Scale { SVG.Scale(domain: domain, from: left, to: width - right) }
+    func y(_ domain: ClosedRange<Double>) -> SVG.Scale { SVG.Scale(domain: domain, from: height - bottom, to: top) }
 
     /// Title, grid lines with tick labels on both axes, and the axis titles.
     func axes(title: String, x: SVG.Scale, y: SVG.Scale, xLabel: String, yLabel: String, percent: Bool, xPercent: Bool? = nil) -> String {

@@ -45,7 +45,7 @@ public struct IntervalBarChart: Sendable {
         case .level: percent ? 0...max(1, values.max() ?? 1) : SVG.domain(values, including: [0])
         case .difference: SVG.domain(values, including: [0])
         }
-        let x = SVG.Scale(domain: domain, range: labelWidth...(labelWidth + plotWidth))
+        let x = SVG.Scale(domain: domain, from: labelWidth, to: labelWidth + plotWidth)
         var out = SVG.open(kind: style == .level ? "bars" : "differences", count: bars.count,
                            width: labelWidth + plotWidth + 20, height: height, title: title)
         out += SVG.text(title, x: 4, y: 16, cssClass: "tk-chart-title")

@@ -8,14 +8,16 @@ import Foundation
 enum SVG {
     static func n(_ x: Double) -> String { String(format: "%.2f", x) }
 
-    /// Maps `domain` linearly onto `range`.
+    /// Maps `domain` linearly onto the pixels `from`…`to` (`to` may be below `from`: a y axis
+    /// grows upwards while SVG's y grows downwards).
     struct Scale {
         var domain: ClosedRange<Double>
-        var range: ClosedRange<Double>
+        var from: Double
+        var to: Double
         func callAsFunction(_ x: Double) -> Double {
             let span = domain.upperBound - domain.lowerBound
             let t = span == 0 ? 0.5 : (x - domain.lowerBound) / span
-            return range.lowerBound + t * (range.upperBound - range.lowerBound)
+            return from + t * (to - from)
         }
     }
 

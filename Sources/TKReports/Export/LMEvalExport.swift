@@ -138,7 +138,8 @@ public struct LMEvalExport: Sendable {
             if let category = item.category { doc.append(("category", .string(category))) }
             doc.append(("question", .string(item.question)))
             if let best = item.bestAnswer { doc.append(("best_answer", .string(best))) }
-            let prompt = context(question: item.question) ?? ""
+            // The generation task trims the question before building its prompt (see GenerationEvaluator.prompt).
+            let prompt = context(question: item.question.trimmingCharacters(in: .whitespacesAndNewlines)) ?? ""
             var metrics: [(String, Double)] = GenerationMetricName.similarity.compactMap { name in item.metrics[name].map { (name, $0) } }
             if let verdict = item.judgements.values.sorted(by: { $0.judge < $1.judge }).first {
                 if let t = verdict.truthful { metrics.append(("truthful", t ? 1 : 0)) }
