@@ -73,8 +73,9 @@ struct BrowserCheckTests {
             Kind(name: "mc", html: try report([mc.id]), charts: 6, bars: 12, points: 0, wrongShown: [1]),
             // Generation with a judge: truthful_informative, truthful, informative × (1 type + 2 categories); verdicts decide "wrong".
             Kind(name: "generation", html: try report([gen.id]), charts: 6, bars: 9, points: 0, wrongShown: [1]),
-            // Baseline + DoLa: 2 × 6 level charts; intervention: 2 forest plots, 3 metric + 2 category marks (drawn as `tk-bar tk-point` circles).
-            Kind(name: "comparison", html: try report([mc.id, dola.id]), charts: 14, bars: 24 + 5, points: 0, wrongShown: [1, 1]),
+            // Baseline (12 bars) + DoLa (all three items Adversarial: 3 × (1 type + 2 categories) = 9 bars), 2 × 6 level charts;
+            // intervention: 2 forest plots, 3 metric + 2 category marks (drawn as `tk-bar tk-point` circles).
+            Kind(name: "comparison", html: try report([mc.id, dola.id]), charts: 14, bars: 12 + 9 + 5, points: 0, wrongShown: [1, 1]),
             // 9 non-empty reliability bins; 5 risk–coverage, 12 AUROC, 3 trade-off points.
             Kind(name: "research", html: research, charts: 4, bars: 9, points: 20, wrongShown: nil),
         ]
@@ -92,7 +93,9 @@ struct BrowserCheckTests {
             #expect(dom.contains("<div id=\"tk-errors\" hidden=\"\"></div>"), "\(kind.name): the page reported errors")
             #expect(!log.contains("Uncaught") && !log.contains(":CONSOLE("), "\(kind.name): console messages: \(log.split(separator: "\n").filter { $0.contains("CONSOLE") })")
             #expect(occurrences(of: "class=\"tk-bar", in: dom) == kind.bars, "\(kind.name): bars")
-            #expect(occurrences(of: "class=\"tk-point", in: dom) == kind.points, "\(kind.name): points")
+            // Point marks only (`tk-point` alone or with a series class), not the scatter's `tk-point-label` texts.
+            let points = occurrences(of: "class=\"tk-point\"", in: dom) + occurrences(of: "class=\"tk-point ", in: dom)
+            #expect(points == kind.points, "\(kind.name): points")
             if let wrong = kind.wrongShown {
                 let shown = try NSRegularExpression(pattern: #"data-shown="(\d+)""#).matches(in: dom, range: NSRange(dom.startIndex..., in: dom))
                     .map { Int(dom[Range($0.range(at: 1), in: dom)!])! }
