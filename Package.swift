@@ -54,6 +54,7 @@ let package = Package(
         // `truthkit serve`: the native engine behind an OpenAI-compatible HTTP API (Hummingbird).
         .target(name: "TKServer", dependencies: [
             "TKOpenAIWire", "TKEngine", "TKKernels", "TKTokenizer", "TKChatTemplate", "TKBackends", "TKEvalCore",
+            "TKReports", "TKStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -82,9 +83,15 @@ let package = Package(
         // The evaluation core: tasks, the evaluator (store, resume, concurrency, progress), fold-paired
         // comparisons, judge chaining and the report/JSON conventions. Never sees the engine.
         .target(name: "TKEvaluation", dependencies: ["TKEvalCore", "TKBenchmarks", "TKMetrics", "TKStore", "TKJudges", "TKConsole"]),
+        // Reports people look at and files other tools read: self-contained HTML with SVG charts,
+        // lm-evaluation-harness results/samples files, per-item CSV, paired run comparisons.
+        .target(name: "TKReports", dependencies: [
+            "TKEvalCore", "TKMetrics", "TKStore", "TKBenchmarks", "TKEvaluation",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "truthkit", dependencies: [
             "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends", "TKBenchmarks", "TKConsole", "TKMetrics", "TKStore",
-            "TKChatTemplate", "TKServer", "TKInterventions", "TKJudges", "TKEvaluation",
+            "TKChatTemplate", "TKServer", "TKInterventions", "TKJudges", "TKEvaluation", "TKReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -115,6 +122,11 @@ let package = Package(
         .testTarget(name: "TKEvaluationTests", dependencies: [
             "TKEvaluation", "TKEvalCore", "TKBenchmarks", "TKMetrics", "TKStore", "TKJudges", "TKBackends", "TKTesting",
             .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .testTarget(name: "TKReportsTests", dependencies: [
+            "TKReports", "TKStore", "TKEvalCore", "TKMetrics", "TKBenchmarks", "TKEvaluation", "TKServer",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "TKStoreTests", dependencies: ["TKStore", "TKEvalCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TKBenchmarksTests", dependencies: [

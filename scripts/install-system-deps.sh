@@ -6,6 +6,8 @@ need=()
 dpkg -s libopenblas-dev >/dev/null 2>&1 || need+=(libopenblas-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 if ! python3 -m pip --version >/dev/null 2>&1; then need+=(python3 python3-pip); fi
+# Headless Chromium: the HTML reports are rendered and checked in a real browser (BrowserCheckTests).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   echo "installing: ${need[*]}" >&2

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TKConsole
+import TKReports
 import TKStore
 
 /// `truthkit runs …`: what the run store holds.
@@ -13,7 +14,7 @@ struct RunsCommand: ParsableCommand {
             ~/.cache/truthkit/runs.sqlite), keyed by model fingerprint, task, data checksum and settings. \
             An interrupted evaluation resumes from there, and a finished one is read back instead of re-run.
             """,
-        subcommands: [List.self, Show.self, Delete.self],
+        subcommands: [List.self, Show.self, Delete.self, Export.self, Compare.self],
         defaultSubcommand: List.self
     )
 }
@@ -279,18 +280,7 @@ extension RunsCommand {
     /// Whether a stored item result counts as wrong, read from its JSON: the task's headline
     /// verdict (MC1; lettered MC1; a judge's truthful verdict, else BLEU acc for generation).
     static func isWrong(_ payload: Data) -> Bool {
-        guard let object = (try? JSONSerialization.jsonObject(with: payload)) as? [String: Any] else { return false }
-        if let judgements = object["judgements"] as? [String: Any], !judgements.isEmpty {
-            return judgements.values.contains { (($0 as? [String: Any])?["truthful"] as? Bool) == false }
-        }
-        if let judgement = object["judgement"] as? [String: Any] {  // a judging run's stored verdict
-            return (judgement["truthful"] as? Bool) == false
-        }
-        let metrics = object["metrics"] as? [String: Any] ?? [:]
-        for key in ["mc1", "lettered_mc1", "bleu_acc"] {
-            if let v = metrics[key] as? Double { return v == 0 }
-        }
-        return false
+        ReportItem(payload: payload, index: 0)?.isWrong ?? false
     }
 }
 

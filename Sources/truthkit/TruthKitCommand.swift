@@ -20,6 +20,8 @@ struct TruthKitCommand: AsyncParsableCommand {
             ITICommand.self,
             SteerCommand.self,
             MethodsCommand.self,
+            ReportCommand.self,
+            ViewCommand.self,
         ]
     )
 }
