@@ -129,10 +129,18 @@ public struct EvaluationOutcome<Result: Codable & Sendable>: Sendable {
     public var skipped: [SkippedItem] = []
     let session: StoredRunSession<Result>
 
-    /// Marks the run finished with `summary` when every item of the data is stored.
+    /// This call's results are the whole run: every item of the data is stored and every one of
+    /// them is in `results` (not a `--limit` subset of a run that other calls completed).
+    public var coversRun: Bool { complete && results.count == session.dataItemCount }
+
+    /// Marks the run finished with `summary` when `results` are the whole run (`coversRun`).
+    ///
+    /// A summary made from a subset is never written over the run's: re-running `--limit 100` on a
+    /// finished 817-item run, or comparing on held-out items, leaves the full run's summary as it
+    /// was; a run completed piecewise stays open until one call covers it.
     public func finishIfComplete(summary: some Encodable) async throws {
         // `complete` was read from the store when the run ended; no need to count the items again.
-        if complete { try await session.finish(summary: summary) }
+        if coversRun { try await session.finish(summary: summary) }
     }
 }
 

@@ -25,6 +25,22 @@ import TKTesting
         #expect(try folder.store().run(id: outcome.runID)?.status == .finished)
     }
 
+    @Test func aSubsetOfAFinishedRunLeavesItsSummaryAlone() async throws {
+        let folder = try TemporaryFolder()
+        let store = try folder.store()
+        let model = Fixture.model { [0.9, 0.2, 0.8, 0.4, 0.6][$0] }
+        let full = try await Evaluator(store: store).run(Fixture.task, items: Fixture.items, model: model, data: Fixture.data)
+        try await full.finishIfComplete(summary: ["mc1": 0.6])
+        let written = try #require(try store.run(id: full.runID)?.summary)
+        // The same run again on two items: complete in the store, but the results are a subset.
+        let subset = try await Evaluator(store: store)
+            .run(Fixture.task, items: Array(Fixture.items.prefix(2)), model: model, data: Fixture.data)
+        #expect(subset.runID == full.runID && subset.complete && !subset.coversRun)
+        try await subset.finishIfComplete(summary: ["mc1": 0.5])
+        #expect(try store.run(id: full.runID)?.summary == written)
+        #expect(try store.run(id: full.runID)?.status == .finished)
+    }
+
     @Test func resumesFromTheStoreWithoutAskingTheModelAgain() async throws {
         let folder = try TemporaryFolder()
         let store = try folder.store()
