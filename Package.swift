@@ -80,9 +80,13 @@ let package = Package(
         // The evaluation core: tasks, the evaluator (store, resume, concurrency, progress), fold-paired
         // comparisons, judge chaining and the report/JSON conventions. Never sees the engine.
         .target(name: "TKEvaluation", dependencies: ["TKEvalCore", "TKBenchmarks", "TKMetrics", "TKStore", "TKJudges", "TKConsole"]),
+        // Is the benchmark still measuring truthfulness: contamination probes (TS-Guessing), retro-holdout
+        // comparison, answer consistency, languages side by side. Tasks on the evaluation core.
+        .target(name: "TKAudit", dependencies: ["TKEvalCore", "TKBenchmarks", "TKMetrics", "TKEvaluation", "TKJudges", "TKConsole"]),
         .executableTarget(name: "truthkit", dependencies: [
             "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends", "TKBenchmarks", "TKConsole", "TKMetrics", "TKStore",
             "TKChatTemplate", "TKServer", "TKInterventions", "TKJudges", "TKEvaluation",
+            "TKAudit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -118,6 +122,9 @@ let package = Package(
             "TKBenchmarks", "TKBackends", "TKEvalCore", "TKMetrics", "TKTesting", "TKJudges",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .testTarget(name: "TKAuditTests", dependencies: [
+            "TKAudit", "TKEvaluation", "TKEvalCore", "TKBenchmarks", "TKMetrics", "TKStore", "TKTesting",
         ]),
     ],
     swiftLanguageModes: [.v6]
