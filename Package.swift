@@ -125,7 +125,7 @@ let package = Package(
         ]),
         .testTarget(name: "TKAuditTests", dependencies: [
             "TKAudit", "TKEvaluation", "TKEvalCore", "TKBenchmarks", "TKMetrics", "TKStore", "TKTesting",
-        ]),
+        ], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

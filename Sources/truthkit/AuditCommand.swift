@@ -12,7 +12,7 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Audit the benchmark's validity for a model: contamination (TS-Guessing), retro-holdout, consistency.",
-        subcommands: [ContaminationCommand.self])
+        subcommands: [ContaminationCommand.self, HoldoutCommand.self, ConsistencyCommand.self])
 }
 
 /// Options every audit subcommand shares: the data, the store, the output.
@@ -50,18 +50,24 @@ extension AuditCommand {
     /// Runs one audit task as a stored, resumable run and returns its report (progress on stderr).
     static func execute<T: EvaluationTask>(
         _ task: T, items: [T.Item], source: TruthfulQADataset, loaded: LoadedModel, options: AuditDataOptions,
-        excluded: [String: Int] = [:], extra: (([T.Result]) throws -> [String: Double])? = nil
+        excluded: [String: Int] = [:]
     ) async throws -> AuditReport {
+        let outcome = try await evaluate(task, items: items, source: source, loaded: loaded, options: options)
+        let report = try AuditReport(task, outcome: outcome, model: loaded.model.identity, excluded: excluded)
+        try await outcome.finishIfComplete(summary: report)
+        return report
+    }
+
+    /// The stored run of `task` over the first `--limit` of `items` (all derived from `source`).
+    static func evaluate<T: EvaluationTask>(
+        _ task: T, items: [T.Item], source: TruthfulQADataset, loaded: LoadedModel, options: AuditDataOptions, label: String? = nil
+    ) async throws -> EvaluationOutcome<T.Result> {
         guard !items.isEmpty else { throw ValidationError("\(task.name): no eligible items in \(source.fileURL.path)") }
         let shown = Array(items.prefix(options.limit ?? items.count))
         // The run covers the eligible items of this file: complete when every one is stored.
         let data = DatasetIdentity(checksum: source.checksum, itemCount: items.count, path: source.fileURL.path)
-        let outcome = try await Evaluator(store: try ResultStore(path: options.store), progress: ConsoleProgress().handler)
-            .run(task, items: shown, model: loaded.model, data: data, settings: loaded.settings)
-        let report = try AuditReport(task, outcome: outcome, model: loaded.model.identity, excluded: excluded,
-                                     extra: try extra?(outcome.results) ?? [:])
-        try await outcome.finishIfComplete(summary: report)
-        return report
+        return try await Evaluator(store: try ResultStore(path: options.store), progress: ConsoleProgress().handler)
+            .run(task, items: shown, model: loaded.model, data: data, settings: loaded.settings, label: label)
     }
 
     /// Loads the model, runs `body`, and shuts the model down however `body` ends.
