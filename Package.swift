@@ -84,7 +84,7 @@ let package = Package(
         .target(name: "TKEvaluation", dependencies: ["TKEvalCore", "TKBenchmarks", "TKMetrics", "TKStore", "TKJudges", "TKConsole"]),
         // Is the benchmark still measuring truthfulness: contamination probes (TS-Guessing), retro-holdout
         // comparison, answer consistency, languages side by side. Tasks on the evaluation core.
-        .target(name: "TKAudit", dependencies: ["TKEvalCore", "TKBenchmarks", "TKMetrics", "TKEvaluation", "TKJudges", "TKConsole"]),
+        .target(name: "TKAudit", dependencies: ["TKEvalCore", "TKBenchmarks", "TKMetrics", "TKEvaluation", "TKJudges", "TKConsole", "TKRandom"]),
         .executableTarget(name: "truthkit", dependencies: [
             "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends", "TKBenchmarks", "TKConsole", "TKMetrics", "TKStore",
             "TKChatTemplate", "TKServer", "TKInterventions", "TKJudges", "TKEvaluation",

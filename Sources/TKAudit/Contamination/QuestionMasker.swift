@@ -1,4 +1,4 @@
-import TKMetrics
+import TKRandom
 
 /// TS-Guessing's question masking (Deng et al.): which questions qualify, and which word of a
 /// question is hidden.
@@ -101,7 +101,7 @@ public struct QuestionMasker: Sendable {
         let candidates = candidates(question)
         guard !candidates.isEmpty else { return nil }
         // One stream per item, so the choice does not depend on which other items are run.
-        var generator = SeededGenerator(seed: seed ^ (UInt64(itemIndex) &* 0x9E37_79B9_7F4A_7C15))
+        var generator = SplitMix64(seed: seed, item: itemIndex)
         let chosen = candidates[generator.index(below: candidates.count)]
         var words = Self.words(question).map(String.init)
         let parts = Self.core(Self.words(question)[chosen.index])

@@ -2,6 +2,7 @@ import TKBenchmarks
 import TKEvalCore
 import TKEvaluation
 import TKMetrics
+import TKRandom
 
 /// TS-Guessing, question-multichoice: the best answer and three incorrect answers, shuffled, with
 /// one incorrect option blanked as `[]`; the model is asked to fill it in. The reply is compared
@@ -19,6 +20,17 @@ public struct TSGuessingChoiceTask: EvaluationTask {
         public var blankedLetter: String
         /// The incorrect answers not shown: the references the reply is scored against.
         public var unseenIncorrect: [String]
+
+        public init(index: Int, category: String?, type: String?, question: String, options: [String], blankedLetter: String,
+                    unseenIncorrect: [String]) {
+            self.index = index
+            self.category = category
+            self.type = type
+            self.question = question
+            self.options = options
+            self.blankedLetter = blankedLetter
+            self.unseenIncorrect = unseenIncorrect
+        }
     }
 
     public struct Result: Sendable, Codable, Equatable {
@@ -58,9 +70,9 @@ public struct TSGuessingChoiceTask: EvaluationTask {
         guard let best = source.bestAnswer, !best.isEmpty else { return nil }
         let incorrect = Array(Set(source.incorrectAnswers)).sorted()
         guard incorrect.count >= 3 else { return nil }
-        var generator = SeededGenerator(seed: seed ^ (UInt64(source.index) &* 0x9E37_79B9_7F4A_7C15))
-        let drawn = Array(fisherYates(incorrect, &generator).prefix(3))
-        let options = fisherYates([best] + drawn, &generator)
+        var generator = SplitMix64(seed: seed, item: source.index)
+        let drawn = Array(generator.shuffled(incorrect).prefix(3))
+        let options = generator.shuffled([best] + drawn)
         let wrongPositions = options.indices.filter { options[$0] != best }
         let blank = wrongPositions[generator.index(below: wrongPositions.count)]
         let shown = Set(options.enumerated().filter { $0.offset != blank }.map(\.element))
@@ -68,14 +80,6 @@ public struct TSGuessingChoiceTask: EvaluationTask {
         withBlank[blank] = "[]"
         return Item(index: source.index, category: source.category, type: source.type?.rawValue, question: source.question,
                     options: withBlank, blankedLetter: letters[blank], unseenIncorrect: incorrect.filter { !shown.contains($0) })
-    }
-
-    static func fisherYates(_ values: [String], _ generator: inout SeededGenerator) -> [String] {
-        var values = values
-        for i in stride(from: values.count - 1, to: 0, by: -1) {
-            values.swapAt(i, generator.index(below: i + 1))
-        }
-        return values
     }
 
     /// The sentence the prompt embeds: the question, then `A: …` to `D: …` on their own lines.

@@ -16,6 +16,14 @@ public struct TSGuessingQuestionTask: EvaluationTask {
         public var masked: QuestionMasker.Masked
         /// The source URL without the hidden word; nil when the item has no source.
         public var urlHint: String?
+
+        public init(index: Int, category: String?, type: String?, masked: QuestionMasker.Masked, urlHint: String?) {
+            self.index = index
+            self.category = category
+            self.type = type
+            self.masked = masked
+            self.urlHint = urlHint
+        }
     }
 
     public struct Result: Sendable, Codable, Equatable {

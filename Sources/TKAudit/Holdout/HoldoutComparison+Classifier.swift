@@ -1,4 +1,5 @@
 import TKMetrics
+import TKRandom
 
 extension HoldoutComparison {
     /// Fits a binary classifier to rows and labels and returns its prediction function. Injected so
@@ -8,14 +9,12 @@ extension HoldoutComparison {
     /// Stratified k-fold cross-validated accuracy of `fit` telling rows in `a` (label true) from
     /// rows in `b` (false). Folds: each label's rows in a seeded shuffle, dealt round-robin.
     public static func crossValidatedAccuracy(rows: [[Float]], a: [Int], b: [Int], folds: Int, seed: UInt64, fit: Fitter) throws -> Double {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var fold = [Int](repeating: 0, count: rows.count)
         var label = [Bool](repeating: false, count: rows.count)
         for i in a { label[i] = true }
         for group in [a, b] {
-            var shuffled = group
-            for i in stride(from: shuffled.count - 1, to: 0, by: -1) { shuffled.swapAt(i, generator.index(below: i + 1)) }
-            for (k, i) in shuffled.enumerated() { fold[i] = k % folds }
+            for (k, i) in generator.shuffled(group).enumerated() { fold[i] = k % folds }
         }
         let members = a + b
         var correct = 0

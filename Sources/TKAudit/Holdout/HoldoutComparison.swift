@@ -1,4 +1,5 @@
 import TKMetrics
+import TKRandom
 
 /// Retro-holdout comparison (Haimes et al., "Benchmark Inflation"): a model's score on the
 /// original benchmark items against its score on newly written items meant to be
@@ -48,11 +49,22 @@ public struct HoldoutComparison: Sendable, Codable, Equatable {
     public var embedding: PermutationTest?
     public var classifier: Classifier?
 
+    /// A comparison to fill in: `gap`, `difficulty`, `embeddingTest` and `classifierTest` compute the parts.
+    public init(nOriginal: Int, nHoldout: Int, gaps: [Gap] = [], difficulty: [Difficulty] = [],
+                embedding: PermutationTest? = nil, classifier: Classifier? = nil) {
+        self.nOriginal = nOriginal
+        self.nHoldout = nHoldout
+        self.gaps = gaps
+        self.difficulty = difficulty
+        self.embedding = embedding
+        self.classifier = classifier
+    }
+
     /// The gap on one metric, its interval from `bootstrap` (independent resamples of each set).
     public static func gap(metric: String, original: [Double], holdout: [Double], bootstrap: Bootstrap = Bootstrap()) throws -> Gap {
         let a = try bootstrap.estimate(original)
         let b = try bootstrap.estimate(holdout)
-        var generator = SeededGenerator(seed: bootstrap.seed)
+        var generator = SplitMix64(seed: bootstrap.seed)
         var differences: [Double] = []
         for _ in 0..<bootstrap.resamples {
             var sa = 0.0, sb = 0.0

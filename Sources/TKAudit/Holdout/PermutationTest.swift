@@ -1,4 +1,5 @@
 import TKMetrics
+import TKRandom
 
 /// A two-sample permutation test: how often does a random relabelling of the pooled items give a
 /// statistic at least as large as the observed split?
@@ -38,11 +39,11 @@ public struct PermutationTest: Sendable, Codable, Equatable {
             self.permutations = splits
             exact = true
         } else {
-            var generator = SeededGenerator(seed: seed)
+            var generator = SplitMix64(seed: seed)
             var atLeast = 0
             var pool = Array(0..<n)
             for _ in 0..<permutations {
-                for i in stride(from: n - 1, to: 0, by: -1) { pool.swapAt(i, generator.index(below: i + 1)) }
+                generator.shuffle(&pool)
                 if try statistic(Array(pool[..<a]), Array(pool[a...])) >= threshold { atLeast += 1 }
             }
             pValue = Double(1 + atLeast) / Double(1 + permutations)
