@@ -64,8 +64,9 @@ extension AuditCommand {
     ) async throws -> EvaluationOutcome<T.Result> {
         guard !items.isEmpty else { throw ValidationError("\(task.name): no eligible items in \(source.fileURL.path)") }
         let shown = Array(items.prefix(options.limit ?? items.count))
-        // The run covers the eligible items of this file: complete when every one is stored.
-        let data = DatasetIdentity(checksum: source.checksum, itemCount: items.count, path: source.fileURL.path)
+        // Items keep their position in the file as their key, so the run spans the whole file; a run
+        // over the eligible subset stays open (unfinished) in the store, its results all usable.
+        let data = DatasetIdentity(checksum: source.checksum, itemCount: source.items.count, path: source.fileURL.path)
         return try await Evaluator(store: try ResultStore(path: options.store), progress: ConsoleProgress().handler)
             .run(task, items: shown, model: loaded.model, data: data, settings: loaded.settings, label: label)
     }
