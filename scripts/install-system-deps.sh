@@ -5,6 +5,8 @@ set -euo pipefail
 need=()
 dpkg -s libopenblas-dev >/dev/null 2>&1 || need+=(libopenblas-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+# WordNet's lexicon: the part-of-speech tags of `truthkit audit contamination` (TS-Guessing).
+dpkg -s wordnet-base >/dev/null 2>&1 || need+=(wordnet-base)
 if ! python3 -m pip --version >/dev/null 2>&1; then need+=(python3 python3-pip); fi
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
