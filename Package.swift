@@ -89,9 +89,12 @@ let package = Package(
             "TKEvalCore", "TKMetrics", "TKStore", "TKBenchmarks", "TKEvaluation",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Is the benchmark still measuring truthfulness: contamination probes (TS-Guessing), retro-holdout
+        // comparison, answer consistency, languages side by side. Tasks on the evaluation core.
+        .target(name: "TKAudit", dependencies: ["TKEvalCore", "TKBenchmarks", "TKMetrics", "TKEvaluation", "TKJudges", "TKConsole", "TKRandom"]),
         .executableTarget(name: "truthkit", dependencies: [
             "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends", "TKBenchmarks", "TKConsole", "TKMetrics", "TKStore",
-            "TKChatTemplate", "TKServer", "TKInterventions", "TKJudges", "TKEvaluation", "TKReports",
+            "TKChatTemplate", "TKServer", "TKInterventions", "TKJudges", "TKEvaluation", "TKReports", "TKAudit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -134,6 +137,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
+        .testTarget(name: "TKAuditTests", dependencies: [
+            "TKAudit", "TKEvaluation", "TKEvalCore", "TKBenchmarks", "TKMetrics", "TKStore", "TKTesting",
+        ], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,6 +5,8 @@ set -euo pipefail
 need=()
 dpkg -s libopenblas-dev >/dev/null 2>&1 || need+=(libopenblas-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+# WordNet's lexicon: the part-of-speech tags of `truthkit audit contamination` (TS-Guessing).
+dpkg -s wordnet-base >/dev/null 2>&1 || need+=(wordnet-base)
 if ! python3 -m pip --version >/dev/null 2>&1; then need+=(python3 python3-pip); fi
 # Headless Chromium: the HTML reports are rendered and checked in a real browser (BrowserCheckTests).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

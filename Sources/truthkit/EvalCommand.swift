@@ -60,7 +60,7 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "A data file (multiple-choice JSONL or an official TruthfulQA CSV) instead of the installed default.")
     var data: String?
 
-    @Option(help: "Language of the installed data (en, es, ca, eu, gl).")
+    @Option(help: "Language of the installed data (en, es, ca, eu, gl), or all: MC in every installed language side by side, with paired differences to English.")
     var lang: String = "en"
 
     @Option(name: .customLong("data-version"), help: "Release of the installed data: hf (default for en), v0, v1, 2025, multi.")
@@ -89,6 +89,9 @@ struct EvalCommand: AsyncParsableCommand {
             throw ValidationError("Unknown preset '\(preset)'. Supported: \(PromptFormat.names.joined(separator: ", "))")
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if lang == "all" && (task != .truthfulqaMC || mode != .scored || data != nil || dataVersion != nil || backend.intervention != nil || showPrompt || out != nil) {
+            throw ValidationError("--lang all runs scored multiple choice (--task truthfulqa-mc, --mode scored) on the installed TruthfulQA-Multi files; drop --data, --data-version, --out, --show-prompt and any intervention, or run one --lang at a time")
+        }
         if task == .mc {
             guard data != nil else { throw ValidationError("--task mc needs --data FILE (JSONL with question, choices, answer; or GPQA's CSV)") }
             if mode == .lettered || scoring != .logprob || preset != "qa" || judge.isSet || dataVersion != nil {
@@ -142,6 +145,10 @@ struct EvalCommand: AsyncParsableCommand {
     func run() async throws {
         if task == .mc {
             try await runGenericMultipleChoice()
+            return
+        }
+        if lang == "all" {
+            try await runAllLanguages()
             return
         }
         let dataset = try loadDataset()

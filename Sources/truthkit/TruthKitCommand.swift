@@ -22,6 +22,7 @@ struct TruthKitCommand: AsyncParsableCommand {
             MethodsCommand.self,
             ReportCommand.self,
             ViewCommand.self,
+            AuditCommand.self,
         ]
     )
 }
