@@ -1,7 +1,8 @@
 import TKGGUF
 import TKKernels
 
-/// Gemma 2 (2B, 9B; 27B scales queries differently and is refused).
+/// Gemma 2 (2B, 9B). Queries are scaled by 1/√headDim as in these sizes; Gemma 2 27B scales by
+/// 1/√(dim/heads) instead, which the file does not say and this engine does not yet special-case.
 ///
 /// The Gemma block (√dim embedding scale, norms before and after attention and the
 /// feed-forward, GELU-tanh gated feed-forward, NeoX RoPE, tied embeddings) without QK-norm, with:
