@@ -17,13 +17,19 @@ void tk_rmsnorm(const float *x, const float *weight, float *out, int64_t n, int6
 
 void tk_rope(float *x, int64_t n, int64_t ld, int64_t heads, int64_t head_dim, int64_t rope_dim,
              const int32_t *positions, float freq_base, int neox) {
+    tk_rope_scaled(x, n, ld, heads, head_dim, rope_dim, positions, freq_base, neox, NULL);
+}
+
+void tk_rope_scaled(float *x, int64_t n, int64_t ld, int64_t heads, int64_t head_dim, int64_t rope_dim,
+                    const int32_t *positions, float freq_base, int neox, const float *freq_factors) {
     const int64_t half = rope_dim / 2;
     float cosv[512], sinv[512];
     for (int64_t t = 0; t < n; t++) {
         const float pos = (float)positions[t];
         for (int64_t i = 0; i < half && i < 512; i++) {
             // Same recipe as the float32 reference: inv_freq in float, angle = pos * inv_freq.
-            const float inv_freq = 1.0f / powf(freq_base, (float)(2 * i) / (float)rope_dim);
+            float inv_freq = 1.0f / powf(freq_base, (float)(2 * i) / (float)rope_dim);
+            if (freq_factors) inv_freq /= freq_factors[i];
             const float angle = pos * inv_freq;
             cosv[i] = cosf(angle);
             sinv[i] = sinf(angle);
@@ -52,6 +58,31 @@ void tk_swiglu(float *gate, const float *up, int64_t count) {
     for (int64_t i = 0; i < count; i++) {
         const float g = gate[i];
         gate[i] = g / (1.0f + expf(-g)) * up[i];
+    }
+}
+
+void tk_geglu_tanh(float *gate, const float *up, int64_t count) {
+    const float k = 0.7978845608028654f;  // √(2/π)
+    for (int64_t i = 0; i < count; i++) {
+        const float g = gate[i];
+        gate[i] = 0.5f * g * (1.0f + tanhf(k * (g + 0.044715f * g * g * g))) * up[i];
+    }
+}
+
+void tk_softcap(float *y, int64_t count, float cap) {
+    const float inv = 1.0f / cap;
+    for (int64_t i = 0; i < count; i++) y[i] = cap * tanhf(y[i] * inv);
+}
+
+void tk_mask_sliding_window(float *scores, int64_t n, int64_t ld, int64_t prefix, int64_t cols,
+                            const int32_t *positions, int64_t row0, int64_t window) {
+    for (int64_t i = 0; i < n; i++) {
+        const int64_t query = positions[row0 + i];
+        float *row = scores + i * ld;
+        for (int64_t c = 0; c < cols; c++) {
+            const int64_t key = c < prefix ? c : positions[c - prefix];
+            if (query - key >= window) row[c] = -INFINITY;
+        }
     }
 }
 

@@ -49,36 +49,14 @@ extension InferenceSession {
     private func embed(_ batch: Batch) {
         x.resize(rows: batch.tokens.count)
         for (i, t) in batch.tokens.enumerated() { model.weights.tokenEmbedding.dequantizeRow(Int(t), into: x, row: i) }
+        if let factor = model.weights.embeddingScale { Elementwise.scale(x, by: factor) }
     }
 
-    /// Block `l` over the batch in `x`: attention (appending to the cache from row `prefix`),
-    /// then the feed-forward, each added to the residual stream.
-    private func runLayer(_ l: Int, batch: Batch, prefix: Int, hooks: Hooks, context: (HookPoint) -> () -> HookContext) {
-        let c = model.config
-        let lw = model.weights.layers[l]
-        let n = batch.tokens.count
-        Elementwise.rmsNorm(x, weight: lw.attentionNorm, epsilon: c.normEpsilon, into: normed)
-        compute.matmul(normed, [(lw.wq, q), (lw.wk, k), (lw.wv, v)])
-        if let b = lw.bq { Elementwise.addBias(q, b) }
-        if let b = lw.bk { Elementwise.addBias(k, b) }
-        if let b = lw.bv { Elementwise.addBias(v, b) }
-        Elementwise.rope(q, heads: c.heads, headDim: c.headDim, ropeDim: c.ropeDim, positions: batch.positions, base: c.ropeBase, neox: c.ropeNeox)
-        Elementwise.rope(k, heads: c.kvHeads, headDim: c.headDim, ropeDim: c.ropeDim, positions: batch.positions, base: c.ropeBase, neox: c.ropeNeox)
-        keys[l].resize(rows: prefix + n)
-        values[l].resize(rows: prefix + n)
-        keys[l].copyRows(from: k, 0..<n, to: prefix)
-        values[l].copyRows(from: v, 0..<n, to: prefix)
-        compute.attention(q: q, keys: keys[l], values: values[l], prefix: prefix, segment: batch.segments,
-                          heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, into: heads)
-        hooks.run(.attentionHeads(layer: l), heads, context(.attentionHeads(layer: l)))
-        compute.matmul(heads, lw.wo, into: projected)
-        x.add(projected)
-
-        Elementwise.rmsNorm(x, weight: lw.ffnNorm, epsilon: c.normEpsilon, into: normed)
-        compute.matmul(normed, [(lw.gate, gate), (lw.up, up)])
-        Elementwise.swiGLU(gate: gate, up: up)
-        compute.matmul(gate, lw.down, into: projected)
-        x.add(projected)
+    /// Block `l` over the batch in `x` (the family's own computation, appending to the cache from
+    /// row `prefix`), then the `blocks.L.residual` hooks.
+    private func runLayer(_ l: Int, batch: Batch, prefix: Int, hooks: Hooks, context: @escaping (HookPoint) -> () -> HookContext) {
+        let step = BlockStep(session: self, layer: l, batch: batch, prefix: prefix, hooks: hooks, context: context)
+        model.weights.blocks[l].forward(step)
         hooks.run(.residual(layer: l), x, context(.residual(layer: l)))
     }
 
@@ -90,7 +68,7 @@ extension InferenceSession {
     /// Runs the batch again from the embedding, checking the residual stream after each block,
     /// and returns the error naming the first place it stopped being finite. The cache rows of
     /// this batch are rewritten (they were bad anyway) and `length` is left unchanged.
-    private func locateNonFinite(batch: Batch, prefix: Int, hooks: Hooks, context: (HookPoint) -> () -> HookContext) -> EngineError {
+    private func locateNonFinite(batch: Batch, prefix: Int, hooks: Hooks, context: @escaping (HookPoint) -> () -> HookContext) -> EngineError {
         let intervened = hooks.isEmpty ? "" : " (or an intervention hook produced it: try again without one)"
         func damaged(_ place: String) -> EngineError {
             EngineError(.damagedModel, "\(place) became non-finite (NaN or infinity) while running \(GGUFText.forError(model.path))\(intervened); the model file is damaged — download it again and verify its checksum")

@@ -30,7 +30,8 @@ extension InferenceSession {
     }
 
     /// Logits (`rows × vocab`) from hidden states of any layer: final RMSNorm (unless
-    /// `applyFinalNorm` is false, as DoLa's reference does) then the output head.
+    /// `applyFinalNorm` is false, as DoLa's reference does), the output head, then the family's
+    /// logit soft-capping if it has one.
     public func logits(fromHidden hidden: FloatMatrix, applyFinalNorm: Bool = true) -> FloatMatrix {
         let c = model.config
         precondition(hidden.cols == c.dim, "hidden states must have \(c.dim) columns")
@@ -43,6 +44,7 @@ extension InferenceSession {
         }
         let out = FloatMatrix(rows: hidden.rows, cols: c.vocabSize)
         compute.matmul(input, model.weights.output, into: out)
+        if let cap = model.weights.logitSoftcap { Elementwise.softcap(out, cap: cap) }
         return out
     }
 

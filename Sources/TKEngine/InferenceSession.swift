@@ -18,6 +18,8 @@ public final class InferenceSession {
     // Scratch, `n × width` for a batch of n rows.
     let x: FloatMatrix, normed: FloatMatrix, q: FloatMatrix, k: FloatMatrix, v: FloatMatrix
     let heads: FloatMatrix, projected: FloatMatrix, gate: FloatMatrix, up: FloatMatrix
+    /// Scratch a family's block asks for by name (`BlockStep.scratch`), created on first use.
+    private var namedScratch: [String: FloatMatrix] = [:]
 
     public init(model: TransformerModel, threads: Int = 2) {
         self.model = model
@@ -34,6 +36,19 @@ public final class InferenceSession {
         projected = FloatMatrix(rows: 0, cols: c.dim)
         gate = FloatMatrix(rows: 0, cols: c.hiddenDim)
         up = FloatMatrix(rows: 0, cols: c.hiddenDim)
+    }
+
+    /// The scratch matrix called `name`, `cols` wide, sized to the current batch's rows.
+    func scratch(_ name: String, cols: Int) -> FloatMatrix {
+        let m: FloatMatrix
+        if let existing = namedScratch[name], existing.cols == cols {
+            m = existing
+        } else {
+            m = FloatMatrix(rows: 0, cols: cols)
+            namedScratch[name] = m
+        }
+        m.resize(rows: x.rows)
+        return m
     }
 
     /// Drops cache positions from `newLength` on (e.g. after scoring continuations of a context).

@@ -1,29 +1,28 @@
 import TKGGUF
 import TKKernels
 
-/// One transformer block's weights, still quantised in the mapped file (norms are small F32 copies).
-public struct LayerWeights: Sendable {
-    public var attentionNorm: [Float]
-    public var wq: QuantizedMatrix
-    public var wk: QuantizedMatrix
-    public var wv: QuantizedMatrix
-    public var wo: QuantizedMatrix
-    public var bq: [Float]?
-    public var bk: [Float]?
-    public var bv: [Float]?
-    public var ffnNorm: [Float]
-    public var gate: QuantizedMatrix
-    public var up: QuantizedMatrix
-    public var down: QuantizedMatrix
-}
-
-/// All weights of a model: token embedding, blocks, final norm and output head.
+/// All weights of a model: token embedding, the family's blocks, final norm and output head.
 public struct ModelWeights: Sendable {
     public var tokenEmbedding: QuantizedMatrix
-    public var layers: [LayerWeights]
+    /// One block per layer, each owning its weights and computation (see `TransformerBlock`).
+    public var blocks: [any TransformerBlock]
     public var outputNorm: [Float]
     /// The vocabulary projection; the token embedding itself when the model ties them.
     public var output: QuantizedMatrix
+    /// Factor applied to the token embeddings before block 0 (Gemma: √dim); nil for none.
+    public var embeddingScale: Float?
+    /// Logits become `cap · tanh(logit / cap)` (Gemma 2's final soft-capping); nil for none.
+    public var logitSoftcap: Float?
+
+    public init(tokenEmbedding: QuantizedMatrix, blocks: [any TransformerBlock], outputNorm: [Float],
+                output: QuantizedMatrix, embeddingScale: Float? = nil, logitSoftcap: Float? = nil) {
+        self.tokenEmbedding = tokenEmbedding
+        self.blocks = blocks
+        self.outputNorm = outputNorm
+        self.output = output
+        self.embeddingScale = embeddingScale
+        self.logitSoftcap = logitSoftcap
+    }
 }
 
 /// Reads tensors by name from a GGUF file and its mapping, checking type and shape, and keeps
@@ -61,6 +60,17 @@ public final class TensorLoader {
             throw EngineError(.unsupportedTensorType, "tensor '\(name)' uses \(t.type), which the kernels cannot multiply; use a model quantised to another type")
         }
         return QuantizedMatrix(file: file, offset: t.fileOffset, format: format, rows: rows, cols: cols)
+    }
+
+    /// A fused 2-D weight of `parts.reduce(0, +) × cols` split into consecutive row blocks of the
+    /// given sizes (Phi-3 stores Q, K and V as one `attn_qkv`, gate and up as one `ffn_up`).
+    func fusedMatrix(_ name: String, parts: [Int], cols: Int) throws -> [QuantizedMatrix] {
+        let whole = try matrix(name, rows: parts.reduce(0, +), cols: cols)
+        var start = 0
+        return parts.map { count in
+            defer { start += count }
+            return whole.rows(start..<(start + count))
+        }
     }
 
     /// A 1-D F32 tensor of `count` elements (norm weights, biases), every value finite.

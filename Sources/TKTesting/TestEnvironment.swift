@@ -26,6 +26,18 @@ public enum TestEnvironment {
         return home + "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
     }
 
+    /// Gemma 3 270M Q4_K_M (`truthkit models pull gemma3-270m`), or `TRUTHKIT_GEMMA3_MODEL`.
+    public static var gemma3Path: String {
+        if let path = ProcessInfo.processInfo.environment["TRUTHKIT_GEMMA3_MODEL"], !path.isEmpty { return path }
+        return URL(fileURLWithPath: modelPath).deletingLastPathComponent().appendingPathComponent("gemma-3-270m-q4_k_m.gguf").path
+    }
+
+    public static var gemma3Available: Bool { FileManager.default.fileExists(atPath: gemma3Path) }
+
+    public static var missingGemma3Message: String {
+        "Gemma 3 270M not found at \(gemma3Path); `truthkit models pull gemma3-270m` fetches it (or set TRUTHKIT_GEMMA3_MODEL)"
+    }
+
     public static var modelAvailable: Bool { FileManager.default.fileExists(atPath: modelPath) }
 
     public static var missingModelMessage: String {

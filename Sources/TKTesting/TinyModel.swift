@@ -3,7 +3,8 @@ import TKGGUF
 import TKKernels
 import TKRandom
 
-/// A tiny random-weight llama-family model written as a real GGUF file, for engine tests.
+/// A tiny random-weight model written as a real GGUF file, for engine tests: `llama`, `qwen2`
+/// (Q/K/V biases) or `gemma3` (QK-norm, post-norms, alternating local/global layers).
 ///
 /// Defaults: 2 layers, dim 32, 4 query heads / 2 KV heads of 8, feed-forward 64, vocabulary 40,
 /// context 64. Weights are seeded, so every run builds the same file. `weights` keeps the float32
@@ -24,6 +25,8 @@ public struct TinyModel {
         /// Format of the 2-D weights (norms stay F32).
         public var format: WeightFormat = .f32
         public var tiedEmbedding = true
+        /// `gemma3` only: the local layers' window (layer 0 local, layer 1 global, alternating).
+        public var slidingWindow = 3
         public init() {}
         public var headDim: Int { dim / heads }
     }
@@ -52,6 +55,10 @@ public struct TinyModel {
         writer.set("\(arch).attention.layer_norm_rms_epsilon", .float32(config.epsilon))
         writer.set("\(arch).vocab_size", .uint32(UInt32(config.vocab)))
         for (k, v) in TinyModel.vocabularyMetadata(size: config.vocab) { writer.set(k, v) }
+        if arch == "gemma3" {
+            writer.set("gemma3.attention.sliding_window", .uint32(UInt32(config.slidingWindow)))
+            writer.set("gemma3.attention.sliding_window_pattern", .uint32(2))
+        }
 
         var weights: [String: [Float]] = [:]
         func matrix(_ name: String, rows: Int, cols: Int, scale: Float) {
@@ -79,6 +86,12 @@ public struct TinyModel {
                 vector(p + "attn_v.bias", count: c.kvHeads * c.headDim, around: 0, spread: 0.1)
             }
             matrix(p + "attn_output.weight", rows: c.dim, cols: c.heads * c.headDim, scale: 0.3)
+            if arch == "gemma3" {
+                vector(p + "attn_q_norm.weight", count: c.headDim, around: 1, spread: 0.2)
+                vector(p + "attn_k_norm.weight", count: c.headDim, around: 1, spread: 0.2)
+                vector(p + "post_attention_norm.weight", count: c.dim, around: 1, spread: 0.2)
+                vector(p + "post_ffw_norm.weight", count: c.dim, around: 1, spread: 0.2)
+            }
             vector(p + "ffn_norm.weight", count: c.dim, around: 1, spread: 0.2)
             matrix(p + "ffn_gate.weight", rows: c.hiddenDim, cols: c.dim, scale: 0.3)
             matrix(p + "ffn_up.weight", rows: c.hiddenDim, cols: c.dim, scale: 0.3)

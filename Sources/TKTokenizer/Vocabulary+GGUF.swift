@@ -105,7 +105,8 @@ extension Vocabulary {
                   addBOS: file["tokenizer.ggml.add_bos_token"]?.boolValue,
                   addEOS: file["tokenizer.ggml.add_eos_token"]?.boolValue ?? false,
                   addSpacePrefix: file["tokenizer.ggml.add_space_prefix"]?.boolValue,
-                  chatTemplate: file["tokenizer.chat_template"]?.stringValue)
+                  chatTemplate: file["tokenizer.chat_template"]?.stringValue
+                      ?? BuiltInChatTemplates.template(forArchitecture: file.architecture))
     }
 
     private static func strings(_ file: GGUFFile, _ key: String, source: String) throws(TokenizerError) -> [String]? {

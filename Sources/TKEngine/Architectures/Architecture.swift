@@ -1,20 +1,24 @@
 import TKGGUF
 import TKKernels
 
-/// How one model family maps GGUF metadata and tensor names onto the shared transformer.
+/// One model family: how it reads GGUF metadata, and the blocks it builds from its tensors.
 ///
-/// Each family is one file (`Llama.swift`, `Qwen2.swift`); the forward pass itself is shared
-/// (`InferenceSession+Forward.swift`) and driven by `ModelConfig` flags.
+/// Each family is one file (`Llama.swift`, `Qwen2.swift`, `Gemma3.swift`, …) holding its
+/// `Architecture` and its `TransformerBlock` with that block's own weights struct; the session only
+/// embeds tokens, runs the blocks in order and applies the output head. "Adding a model family" in
+/// docs/adding-a-model-family.md walks through a new one.
 public protocol Architecture {
     /// `general.architecture` values this family reads.
     static var names: [String] { get }
     static func config(from gguf: GGUFFile) throws -> ModelConfig
+    /// The model's weights with one block per layer; every tensor read goes through `loader`,
+    /// which names a missing or misshapen tensor.
     static func weights(config: ModelConfig, loader: TensorLoader) throws -> ModelWeights
 }
 
 /// The families this build runs, keyed by `general.architecture`.
 public enum ArchitectureRegistry {
-    public static let all: [any Architecture.Type] = [Llama.self, Qwen2.self]
+    public static let all: [any Architecture.Type] = [Llama.self, Qwen2.self, Qwen3.self, Phi3.self, Gemma2.self, Gemma3.self]
 
     public static var supportedNames: [String] { all.flatMap { $0.names } }
 
@@ -77,31 +81,27 @@ enum StandardLayout {
         }
     }
 
-    static func weights(config c: ModelConfig, loader: TensorLoader) throws -> ModelWeights {
-        let embedding = try loader.matrix("token_embd.weight", rows: c.vocabSize, cols: c.dim)
-        var layers: [LayerWeights] = []
-        for l in 0..<c.layers {
-            let p = "blk.\(l)."
-            layers.append(LayerWeights(
-                attentionNorm: try loader.vector(p + "attn_norm.weight", count: c.dim),
-                wq: try loader.matrix(p + "attn_q.weight", rows: c.qDim, cols: c.dim),
-                wk: try loader.matrix(p + "attn_k.weight", rows: c.kvDim, cols: c.dim),
-                wv: try loader.matrix(p + "attn_v.weight", rows: c.kvDim, cols: c.dim),
-                wo: try loader.matrix(p + "attn_output.weight", rows: c.dim, cols: c.qDim),
-                bq: c.attentionBias ? try loader.vector(p + "attn_q.bias", count: c.qDim) : nil,
-                bk: c.attentionBias ? try loader.vector(p + "attn_k.bias", count: c.kvDim) : nil,
-                bv: c.attentionBias ? try loader.vector(p + "attn_v.bias", count: c.kvDim) : nil,
-                ffnNorm: try loader.vector(p + "ffn_norm.weight", count: c.dim),
-                gate: try loader.matrix(p + "ffn_gate.weight", rows: c.hiddenDim, cols: c.dim),
-                up: try loader.matrix(p + "ffn_up.weight", rows: c.hiddenDim, cols: c.dim),
-                down: try loader.matrix(p + "ffn_down.weight", rows: c.dim, cols: c.hiddenDim)))
+    /// `<arch>.attention.sliding_window` when present: a positive number of positions, else nil.
+    static func slidingWindow(_ gguf: GGUFFile, arch: String) throws -> Int? {
+        guard let window = try gguf.optionalInt("\(arch).attention.sliding_window") else { return nil }
+        guard window > 0 else {
+            throw EngineError(.badConfig, "\(arch).attention.sliding_window is \(window); it must be a positive number of positions — the GGUF metadata is damaged: download the file again")
         }
-        // Models with tied embeddings (SmolLM2, Qwen2-0.5B) ship no output.weight.
+        return window
+    }
+
+    /// The token embedding, final norm and output head (`output.weight`, or the embedding itself
+    /// when the model ties them, as SmolLM2, Qwen2-0.5B and Gemma do), around `blocks`.
+    static func weights(config c: ModelConfig, loader: TensorLoader, blocks: (_ layer: Int) throws -> any TransformerBlock,
+                        embeddingScale: Float? = nil, logitSoftcap: Float? = nil) throws -> ModelWeights {
+        let embedding = try loader.matrix("token_embd.weight", rows: c.vocabSize, cols: c.dim)
+        let layers = try (0..<c.layers).map(blocks)
         let output = loader.has("output.weight")
             ? try loader.matrix("output.weight", rows: c.vocabSize, cols: c.dim)
             : embedding
-        return ModelWeights(tokenEmbedding: embedding, layers: layers,
-                            outputNorm: try loader.vector("output_norm.weight", count: c.dim), output: output)
+        return ModelWeights(tokenEmbedding: embedding, blocks: layers,
+                            outputNorm: try loader.vector("output_norm.weight", count: c.dim), output: output,
+                            embeddingScale: embeddingScale, logitSoftcap: logitSoftcap)
     }
 }
 

@@ -61,11 +61,8 @@ public struct ModelSignature: Sendable, Codable, Equatable {
         }
         let w = model.weights
         for k in 0..<8 { mix(row(w.tokenEmbedding, k * w.tokenEmbedding.rows / 8)) }
-        for layer in w.layers {
-            mix(layer.attentionNorm)
-            mix(layer.ffnNorm)
-            mix(row(layer.wq, 0))
-            mix(row(layer.wo, 0))
+        for block in w.blocks {
+            for values in block.identifyingValues { mix(values) }
         }
         mix(w.outputNorm)
         let hex = String(hash, radix: 16)

