@@ -56,7 +56,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Truthfulness interventions on the engine's hooks: DoLa, contrastive decoding, ITI, steering.
-        .target(name: "TKInterventions", dependencies: ["TKEngine", "TKKernels", "TKTokenizer"]),
+        .target(name: "TKInterventions", dependencies: ["TKEngine", "TKKernels", "TKTokenizer", "TKMetrics"]),
         // LLM-as-judge for truthfulness and informativeness; sees only `LanguageModel`.
         .target(name: "TKJudges", dependencies: ["TKEvalCore", "TKMetrics"]),
         .target(name: "TKTesting", dependencies: [
