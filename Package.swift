@@ -59,7 +59,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Truthfulness interventions on the engine's hooks: DoLa, contrastive decoding, ITI, steering.
-        .target(name: "TKInterventions", dependencies: ["TKEngine", "TKKernels", "TKTokenizer", "TKRandom"]),
+        .target(name: "TKInterventions", dependencies: ["TKEngine", "TKKernels", "TKTokenizer", "TKRandom", "TKMetrics"]),
         // LLM-as-judge for truthfulness and informativeness; sees only `LanguageModel`.
         .target(name: "TKJudges", dependencies: ["TKEvalCore", "TKMetrics", "TKRandom"]),
         .target(name: "TKTesting", dependencies: [

@@ -22,6 +22,10 @@ public enum Invasiveness {
         let processor = try intervention?.makeProcessor(model: model, session: session, promptText: text.map { _ in
             model.tokenizer.decode(Array(tokens.prefix(1)))
         }, promptTokens: Array(tokens.prefix(1)))
+        // Ensemble methods draw their answers to the one-token prompt, as long as the text.
+        try processor?.prepare(request: GenerationRequest(prompt: Array(tokens.prefix(1)), maxTokens: tokens.count), session: session,
+                               hooks: hooks)
+        session.reset()
         let recorder = ActivationRecorder(points: processor?.recordedPoints ?? [])
         recorder.install(into: &hooks)
         let hidden = try session.forward(.sequence(tokens, startingAt: 0, outputs: .all), hooks: hooks)

@@ -11,7 +11,7 @@ stored, so an interrupted table resumes.
 
 Usage:
     python3 scripts/bench/interventions_table.py [--limit 817] [--truthkit .build/release/truthkit]
-        [--methods dola,icd,iti,steer] [--work DIR]
+        [--methods dola,icd,iti,steer,sc,id] [--work DIR]
     python3 scripts/bench/interventions_table.py --task gen --limit 100 --methods dola,iti [--judge MODEL]
 """
 import argparse
@@ -42,6 +42,8 @@ def main():
     ap.add_argument("--steer-layers", default="12,15,18")
     ap.add_argument("--amateur", help="cd: the amateur model (a GGUF sharing the expert's vocabulary)")
     ap.add_argument("--cd", default="beta=0.5", help="cd: settings after the amateur")
+    ap.add_argument("--sc", default="", help="sc: settings (default: the registry's)")
+    ap.add_argument("--id", default="", help="id: settings (default: the registry's)")
     ap.add_argument("--task", choices=["mc", "gen"], default="mc")
     ap.add_argument("--max-tokens", type=int, default=50, help="generation: answer length limit")
     ap.add_argument("--judge", help="generation: judge model (as `truthkit eval --judge`)")
@@ -73,6 +75,10 @@ def main():
             if not os.path.exists(fit):
                 run([tk, "steer", "fit", "--limit", limit, "--layers", args.steer_layers, "--out", fit] + data)
             specs[method] = f"steer:file={fit},{args.steer}"
+        elif method == "sc":
+            specs[method] = f"sc:{args.sc}" if args.sc else "sc"
+        elif method == "id":
+            specs[method] = f"id:{args.id}" if args.id else "id"
         else:
             sys.exit(f"unknown method {method}")
     if args.task == "mc":

@@ -9,6 +9,9 @@ public enum MethodKind: String, Sendable, CaseIterable {
     case logitsRule = "logits-rule"
     /// Contrasts with a second model (contrastive decoding, proxy-tuning).
     case secondModel = "second-model"
+    /// Draws several sampled answers per prompt and combines them while generating
+    /// (self-consistency, integrative decoding); multiple choice is the model's own.
+    case ensemble
 }
 
 /// Everything TruthKit knows about one method: name, what it does, its parameters, whether it is

@@ -11,6 +11,20 @@ extension MethodRegistry {
         MethodParameter("penalty", .real(1...10), default: "1", help: "repetition penalty in generation (1 = none)"),
     ]
 
+    /// The sampling knobs of the ensemble methods (answer count, temperature, top-p, seed).
+    static func samplingKnobs(count: Int, temperature: Double, topP: Double, countHelp: String) -> [MethodParameter] {
+        [
+            MethodParameter("k", .integer(0...64), default: String(count), help: countHelp),
+            MethodParameter("temperature", .real(0...10), default: MethodParameter.number(temperature), help: "sampling temperature of the k answers (0 = greedy)"),
+            MethodParameter("top_p", .real(0.001...1), default: MethodParameter.number(topP), help: "nucleus of the k answers' sampling (1 = all tokens)"),
+            MethodParameter("seed", .integer(0...Int(Int32.max)), default: "0", help: "answer i is drawn with seed+i"),
+        ]
+    }
+
+    static func sampling(_ a: MethodArguments) -> AnswerSampling {
+        AnswerSampling(count: a.int("k"), temperature: a.double("temperature"), topP: a.double("top_p"), seed: UInt64(a.int("seed")))
+    }
+
     static let builtins: [MethodDescriptor] = [
         MethodDescriptor(
             name: "dola", summary: "DoLa: contrast the final layer with a premature layer chosen per token by Jensen–Shannon divergence",
@@ -120,6 +134,24 @@ extension MethodRegistry {
                 }
                 return try SteeringIntervention(vectors: vectors, alpha: a.double("alpha"))
             }),
+        MethodDescriptor(
+            name: "sc", summary: "self-consistency: sample k answers and return the one the others agree with most (majority vote)",
+            kind: .ensemble,
+            parameters: samplingKnobs(count: SelfConsistency.defaultCount, temperature: SelfConsistency.defaultTemperature, topP: 1,
+                                      countHelp: "answers voted on (k=1 at temperature=0 is the greedy baseline)")
+                + [MethodParameter("vote", .choice(SelfConsistency.Vote.allCases.map(\.rawValue)), default: "rouge",
+                                   help: "exact: identical answers only; rouge: others count their ROUGE-1 F")],
+            build: { a, _ in
+                SelfConsistency(sampling: sampling(a), vote: SelfConsistency.Vote(rawValue: a.word("vote")!)!)
+            }),
+        MethodDescriptor(
+            name: "id", summary: "integrative decoding: re-ask with each of k sampled answers, next token from the mean of the k logit vectors",
+            kind: .ensemble,
+            parameters: samplingKnobs(count: IntegrativeDecoding.defaultCount, temperature: IntegrativeDecoding.defaultTemperature,
+                                      topP: IntegrativeDecoding.defaultTopP, countHelp: "sampled answers, one re-asking input each (0 = the baseline)")
+                + [MethodParameter("reask", .choice(["repeat", "reference"]), default: "repeat",
+                                   help: "re-asking input: the instruction then the prompt's question block again, or the reference's 'Refined Answer:'")],
+            build: { a, _ in IntegrativeDecoding(sampling: sampling(a), reask: IntegrativeDecoding.reasks[a.word("reask")!]!) }),
     ]
 
     /// Loads a second model, labelled `file@sha256:…` for the run's settings (so the fingerprint

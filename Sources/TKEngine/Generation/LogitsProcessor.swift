@@ -18,6 +18,17 @@ public protocol LogitsProcessor: AnyObject {
     /// - Returns: `vocab` scores; softmax of them is the distribution sampled from (at temperature 1).
     ///   `-infinity` excludes a token.
     func process(logits: [Float], activations: [HookPoint: [Float]], tokens: [Int32]) throws -> [Float]
+
+    /// Called once by `StepDecoder` before the first step, with the request being decoded and its
+    /// session: ensemble methods (self-consistency, integrative decoding) draw their sampled
+    /// answers here, with the request's stop sequences and length. The session must be left
+    /// holding the prompt's cache (its length back at most at `request.prompt.count`).
+    func prepare(request: GenerationRequest, session: InferenceSession, hooks: Hooks) throws
+}
+
+extension LogitsProcessor {
+    /// Most processors need nothing of the request before the first step.
+    public func prepare(request: GenerationRequest, session: InferenceSession, hooks: Hooks) throws {}
 }
 
 /// Copies the last row at chosen hook points during each forward pass (what `LogitsProcessor`

@@ -63,6 +63,15 @@ public final class StepDecoder {
         recorder = processor.map { LastRowRecorder(points: $0.recordedPoints) }
         recorder?.install(into: &hooks)
         self.hooks = hooks
+        if let processor {
+            let promptLength = session.length
+            try processor.prepare(request: request, session: session, hooks: self.hooks)
+            // A server that computed the prompt itself hands its last row over in `lastHidden`; the
+            // cache must still end at the prompt for the first step to continue it.
+            if lastHidden != nil && session.length != promptLength {
+                throw EngineError(.invalidRequest, "the decoding method left the session at \(session.length) tokens instead of the prompt's \(promptLength)")
+            }
+        }
         sampler = Sampler(settings: request.sampling)
         decoder = StreamingDecoder(tokenizer: session.model.tokenizer)
         matcher = StopSequenceMatcher(stops: request.stopSequences)

@@ -34,13 +34,8 @@ public final class ContrastiveProcessor: LogitsProcessor {
 
     /// Log-probabilities of the next token under amateur `k` after the generated `tokens`.
     func amateurLogProbs(_ k: Int, generated: ArraySlice<Int32>) throws -> [Float] {
-        let session = sessions[k]
-        let sequence = amateurPrompts[k] + generated
-        guard !sequence.isEmpty else { throw InterventionError(.badValue, "\(decoding.name): the amateur's prompt is empty") }
-        let reused = min(session.reusablePrefix(of: sequence), sequence.count - 1)
-        session.truncate(to: reused)
-        let hidden = try session.forward(.sequence(Array(sequence[reused...]), startingAt: reused, outputs: .last))
-        return NextTokenMath.logSoftmax(session.logits(fromHidden: hidden).row(0))
+        guard !amateurPrompts[k].isEmpty else { throw InterventionError(.badValue, "\(decoding.name): the amateur's prompt is empty") }
+        return NextTokenMath.logSoftmax(try sessions[k].nextTokenLogits(after: amateurPrompts[k] + generated))
     }
 
     public func process(logits: [Float], activations: [HookPoint: [Float]], tokens: [Int32]) throws -> [Float] {
