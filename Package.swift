@@ -66,6 +66,9 @@ let package = Package(
         ]),
         // Pure reductions of scores to numbers: MC1/MC2/MC3, calibration, bootstrap intervals.
         .target(name: "TKMetrics", dependencies: ["TKEvalCore"]),
+        // Calibration and selective prediction: ECE/RMS-CE/Brier with a bin scheme, reliability
+        // bins, temperature scaling, risk–coverage, AURC, AURAC. Pure functions.
+        .target(name: "TKCalibration", dependencies: ["TKMetrics"]),
         // Runs and item results in SQLite, so interrupted runs resume and repeated runs are free.
         .target(name: "TKStore", dependencies: [
             "TKEvalCore",
@@ -79,10 +82,12 @@ let package = Package(
         ]),
         // The evaluation core: tasks, the evaluator (store, resume, concurrency, progress), fold-paired
         // comparisons, judge chaining and the report/JSON conventions. Never sees the engine.
-        .target(name: "TKEvaluation", dependencies: ["TKEvalCore", "TKBenchmarks", "TKMetrics", "TKStore", "TKJudges", "TKConsole"]),
+        .target(name: "TKEvaluation", dependencies: ["TKEvalCore", "TKBenchmarks", "TKMetrics", "TKStore", "TKJudges", "TKConsole",
+                                                      "TKCalibration"]),
         .executableTarget(name: "truthkit", dependencies: [
             "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends", "TKBenchmarks", "TKConsole", "TKMetrics", "TKStore",
             "TKChatTemplate", "TKServer", "TKInterventions", "TKJudges", "TKEvaluation",
+            "TKCalibration",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -106,6 +111,7 @@ let package = Package(
         .testTarget(name: "TKInterventionsTests", dependencies: [
             "TKInterventions", "TKEngine", "TKKernels", "TKBackends", "TKEvalCore", "TKBenchmarks", "TKTesting",
         ]),
+        .testTarget(name: "TKCalibrationTests", dependencies: ["TKCalibration", "TKMetrics"]),
         .testTarget(name: "TKJudgesTests", dependencies: ["TKJudges", "TKEvalCore", "TKMetrics"], exclude: ["Fixtures"]),
         // Runs the built `truthkit` executable as a subprocess (no library dependency on it).
         .testTarget(name: "TruthKitCLITests", dependencies: ["TKTesting"]),

@@ -20,6 +20,7 @@ struct TruthKitCommand: AsyncParsableCommand {
             ITICommand.self,
             SteerCommand.self,
             MethodsCommand.self,
+            CalibrateCommand.self,
         ]
     )
 }
