@@ -21,6 +21,7 @@ struct TruthKitCommand: AsyncParsableCommand {
             SteerCommand.self,
             MethodsCommand.self,
             CalibrateCommand.self,
+            ProbeCommand.self,
         ]
     )
 }
