@@ -22,6 +22,7 @@ struct TruthKitCommand: AsyncParsableCommand {
             MethodsCommand.self,
             CalibrateCommand.self,
             ProbeCommand.self,
+            SelfEvalCommand.self,
         ]
     )
 }

@@ -75,24 +75,8 @@ public struct MultipleChoiceCalibration: Sendable {
     /// - Throws: `EvaluationError` when the run does not exist, is not a `truthfulqa-mc` run, holds
     ///   no items, or holds items this version cannot read.
     public static func load(store: ResultStore, runID: Int64) throws -> (run: StoredRun, calibration: MultipleChoiceCalibration) {
-        guard let run = try store.run(id: runID) else {
-            throw EvaluationError("there is no run \(runID) in the store; `truthkit runs list` shows the runs there are")
-        }
-        let task = "truthfulqa-mc"  // TruthfulQAMultipleChoiceTask.name
-        guard run.key.task == task else {
-            throw EvaluationError("run \(runID) is a `\(run.key.task)` run; calibrate reads `\(task)` runs (choices scored by log-likelihood), e.g. from `truthkit eval --model M`")
-        }
-        let decoder = JSONDecoder()
-        let results = try store.items(run: run.id).map { item in
-            do {
-                return try decoder.decode(MultipleChoiceItemResult.self, from: item.payload)
-            } catch {
-                throw EvaluationError("run \(runID) holds item \(item.index) in a format this version cannot read (\(error))")
-            }
-        }
-        guard !results.isEmpty else {
-            throw EvaluationError("run \(runID) has no stored items yet; run the evaluation (it resumes) and calibrate again")
-        }
+        let (run, results) = try StoredRunReader.load(MultipleChoiceItemResult.self, store: store, runID: runID, task: "truthfulqa-mc",
+                                                     howToMake: "`truthkit eval --model M` (choices scored by log-likelihood)")
         return (run, MultipleChoiceCalibration(results: results))
     }
 
