@@ -36,7 +36,9 @@ let package = Package(
         .target(name: "TKGGUF", dependencies: ["TKKernels"]),
         .target(name: "TKKernels", dependencies: ["CTKKernels"]),
         .target(name: "TKTokenizer", dependencies: ["TKGGUF"]),
-        .target(name: "TKEngine", dependencies: ["TKGGUF", "TKKernels", "TKTokenizer"]),
+        .target(name: "TKEngine", dependencies: ["TKGGUF", "TKKernels", "TKTokenizer", "TKRandom"]),
+        // The one seeded generator (SplitMix64): bootstrap, folds, shuffles and sampling replay from a seed.
+        .target(name: "TKRandom"),
         .target(name: "TKEvalCore"),
         // Terminal output shared by commands: progress bars (rate, ETA) on stderr, tables.
         .target(name: "TKConsole"),
@@ -56,19 +58,19 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Truthfulness interventions on the engine's hooks: DoLa, contrastive decoding, ITI, steering.
-        .target(name: "TKInterventions", dependencies: ["TKEngine", "TKKernels", "TKTokenizer"]),
+        .target(name: "TKInterventions", dependencies: ["TKEngine", "TKKernels", "TKTokenizer", "TKRandom"]),
         // LLM-as-judge for truthfulness and informativeness; sees only `LanguageModel`.
-        .target(name: "TKJudges", dependencies: ["TKEvalCore", "TKMetrics"]),
+        .target(name: "TKJudges", dependencies: ["TKEvalCore", "TKMetrics", "TKRandom"]),
         .target(name: "TKTesting", dependencies: [
-            "TKGGUF", "TKEngine",
+            "TKGGUF", "TKEngine", "TKRandom",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Pure reductions of scores to numbers: MC1/MC2/MC3, calibration, bootstrap intervals.
-        .target(name: "TKMetrics", dependencies: ["TKEvalCore"]),
+        .target(name: "TKMetrics", dependencies: ["TKEvalCore", "TKRandom"]),
         // Calibration and selective prediction: ECE/RMS-CE/Brier with a bin scheme, reliability
         // bins, temperature scaling, risk–coverage, AURC, AURAC. Pure functions.
-        .target(name: "TKCalibration", dependencies: ["TKMetrics"]),
+        .target(name: "TKCalibration", dependencies: ["TKMetrics", "TKRandom"]),
         // Runs and item results in SQLite, so interrupted runs resume and repeated runs are free.
         .target(name: "TKStore", dependencies: [
             "TKEvalCore",
@@ -77,7 +79,7 @@ let package = Package(
         ]),
         // Benchmarks: data loaders and the pinned data catalog (Data/), prompt presets, the evaluator.
         .target(name: "TKBenchmarks", dependencies: [
-            "TKEvalCore", "TKMetrics",
+            "TKEvalCore", "TKMetrics", "TKRandom",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The evaluation core: tasks, the evaluator (store, resume, concurrency, progress), fold-paired
@@ -92,24 +94,25 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "TKGGUFTests", dependencies: ["TKGGUF", "TKKernels", "TKTesting"]),
-        .testTarget(name: "TKKernelsTests", dependencies: ["TKKernels", "TKTesting"], exclude: ["Fixtures"]),
+        .testTarget(name: "TKGGUFTests", dependencies: ["TKGGUF", "TKKernels", "TKTesting", "TKRandom"]),
+        .testTarget(name: "TKKernelsTests", dependencies: ["TKKernels", "TKTesting", "TKRandom"], exclude: ["Fixtures"]),
         .testTarget(name: "TKTokenizerTests", dependencies: ["TKTokenizer", "TKGGUF", "TKTesting"], exclude: ["Fixtures"]),
-        .testTarget(name: "TKEngineTests", dependencies: ["TKEngine", "TKGGUF", "TKKernels", "TKTokenizer", "TKTesting"]),
+        .testTarget(name: "TKEngineTests", dependencies: ["TKEngine", "TKGGUF", "TKKernels", "TKTokenizer", "TKTesting", "TKRandom"]),
+        .testTarget(name: "TKRandomTests", dependencies: ["TKRandom"]),
         .testTarget(name: "TKBackendsTests", dependencies: [
-            "TKBackends", "TKOpenAIWire", "TKTesting", "TKConsole",
+            "TKBackends", "TKOpenAIWire", "TKTesting", "TKConsole", "TKRandom",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "TKMetricsTests", dependencies: ["TKMetrics", "TKEvalCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "TKChatTemplateTests", dependencies: ["TKChatTemplate", "TKGGUF", "TKTesting"], exclude: ["Fixtures"]),
+        .testTarget(name: "TKChatTemplateTests", dependencies: ["TKChatTemplate", "TKGGUF", "TKTesting", "TKRandom"], exclude: ["Fixtures"]),
         .testTarget(name: "TKServerTests", dependencies: [
             "TKServer", "TKBackends", "TKEngine", "TKEvalCore", "TKTesting", "TKBenchmarks", "TKEvaluation", "TKInterventions",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "TKInterventionsTests", dependencies: [
-            "TKInterventions", "TKEngine", "TKKernels", "TKBackends", "TKEvalCore", "TKBenchmarks", "TKTesting",
+            "TKInterventions", "TKEngine", "TKKernels", "TKBackends", "TKEvalCore", "TKBenchmarks", "TKTesting", "TKRandom",
         ]),
         .testTarget(name: "TKCalibrationTests", dependencies: ["TKCalibration", "TKMetrics"]),
         .testTarget(name: "TKJudgesTests", dependencies: ["TKJudges", "TKEvalCore", "TKMetrics"], exclude: ["Fixtures"]),

@@ -1,5 +1,6 @@
 import Foundation
 import TKMetrics
+import TKRandom
 
 /// Temperature scaling: one scalar β (= 1/T) applied to every item's logits, `p ∝ exp(β·s)`,
 /// chosen to minimise the negative log-likelihood of the correct option; Tian et al.'s
@@ -93,11 +94,8 @@ public enum TemperatureScaling {
         guard items.count >= folds else {
             throw MetricsError(.invalidParameter, "\(items.count) items cannot fill \(folds) folds for temperature scaling; use fewer folds.")
         }
-        var generator = SeededGenerator(seed: seed)
-        var order = Array(items.indices)
-        for i in stride(from: order.count - 1, to: 0, by: -1) {  // Fisher–Yates with the seeded stream
-            order.swapAt(i, generator.index(below: i + 1))
-        }
+        var generator = SplitMix64(seed: seed)
+        let order = generator.shuffled(Array(items.indices))
         var foldOf = [Int](repeating: 0, count: items.count)
         for (position, item) in order.enumerated() { foldOf[item] = position % folds }
         var predictions = [ConfidencePrediction](repeating: ConfidencePrediction(confidence: 0, correct: false), count: items.count)

@@ -1,4 +1,5 @@
 import TKMetrics
+import TKRandom
 
 /// Picks a paper judge's few-shot examples for one aspect: a fixed, seeded choice that is the same
 /// for every judged question except where an example comes from the judged question itself.
@@ -15,7 +16,7 @@ struct FewShotSelector: Sendable {
     let negatives: [PaperJudgeExample]
 
     init(shots: Int, positives: [PaperJudgeExample], negatives: [PaperJudgeExample], seed: UInt64) {
-        var generator = SeededShuffle(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var labels = Array(repeating: true, count: (shots + 1) / 2) + Array(repeating: false, count: shots / 2)
         generator.shuffle(&labels)
         self.labels = labels
@@ -52,19 +53,3 @@ struct FewShotSelector: Sendable {
     }
 }
 
-/// Fisher–Yates with TKMetrics' SplitMix64, so a seed gives the same examples on every platform
-/// and Swift version (the standard library's shuffle promises neither).
-struct SeededShuffle {
-    private var generator: SeededGenerator
-
-    init(seed: UInt64) {
-        generator = SeededGenerator(seed: seed)
-    }
-
-    mutating func shuffle<T>(_ array: inout [T]) {
-        guard array.count > 1 else { return }
-        for i in stride(from: array.count - 1, to: 0, by: -1) {
-            array.swapAt(i, generator.index(below: i + 1))
-        }
-    }
-}

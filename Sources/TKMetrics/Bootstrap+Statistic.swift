@@ -1,3 +1,5 @@
+import TKRandom
+
 extension Bootstrap {
     /// Percentile interval of any statistic (AUROC, ECE…) over resampled units: each resample
     /// draws `units` unit indices with replacement (indices may repeat) and asks `statistic` for
@@ -14,7 +16,7 @@ extension Bootstrap {
             throw MetricsError(.invalidParameter, "The bootstrap needs at least 1 resample and a confidence strictly between 0 and 1; got \(resamples) and \(confidence).")
         }
         guard units > 0 else { throw MetricsError(.emptyInput, "Cannot bootstrap a statistic over no items.") }
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var values: [Double] = []
         values.reserveCapacity(resamples)
         var drawn = [Int](repeating: 0, count: units)

@@ -1,10 +1,12 @@
+import TKRandom
+
 /// Percentile bootstrap over items: how much a mean would move if the benchmark had drawn
 /// different questions of the same kind.
 ///
 /// Method: draw `resamples` samples of `n` items with replacement from the `n` items, take the
 /// metric's mean in each, and report the `(1 − confidence)/2` and `(1 + confidence)/2` quantiles
 /// of those means (linear interpolation between order statistics, as numpy's default
-/// `percentile`). Draws come from `SeededGenerator(seed:)`, restarted for every interval, so the
+/// `percentile`). Draws come from `SplitMix64(seed:)` (TKRandom), restarted for every interval, so the
 /// same values, seed and resample count always give the same interval on every platform.
 ///
 /// Why 1,000 resamples by default: on TruthfulQA's 817 items a 95% interval for an accuracy near
@@ -97,7 +99,7 @@ public struct Bootstrap: Sendable, Codable, Equatable {
 
     /// Means of `resamples` resamples of `count` items, sorted ascending.
     private func resampledMeans(count: Int, value: (Int) -> Double) -> [Double] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var means = [Double](repeating: 0, count: resamples)
         for resample in 0..<resamples {
             var sum = 0.0

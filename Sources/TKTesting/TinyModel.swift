@@ -1,6 +1,7 @@
 import Foundation
 import TKGGUF
 import TKKernels
+import TKRandom
 
 /// A tiny random-weight llama-family model written as a real GGUF file, for engine tests.
 ///
@@ -117,17 +118,12 @@ public struct TinyModel {
         ]
     }
 
-    /// Deterministic uniform numbers in [-1, 1).
+    /// Deterministic uniform numbers in [-1, 1): the top 24 bits of TKRandom's SplitMix64.
     struct Random {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
+        var generator: SplitMix64
+        init(seed: UInt64) { generator = SplitMix64(seed: seed) }
         mutating func uniform() -> Float {
-            state &+= 0x9E37_79B9_7F4A_7C15  // wrapping by design (SplitMix64)
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            return Float(z >> 40) / Float(1 << 23) - 1
+            Float(generator.next() >> 40) / Float(1 << 23) - 1
         }
     }
 }

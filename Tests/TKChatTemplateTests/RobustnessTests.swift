@@ -1,3 +1,4 @@
+import TKRandom
 import Foundation
 import Testing
 @testable import TKChatTemplate
@@ -5,25 +6,13 @@ import Testing
 /// Hostile or corrupted templates (from a GGUF nobody checked) must produce a
 /// `ChatTemplateError` or a rendering, never a crash or a runaway allocation.
 struct RobustnessTests {
-    /// SplitMix64: a fixed seed keeps the mutations identical on every run.
-    private struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private let messages = [
         ChatMessage(role: "system", content: "Be brief."), ChatMessage(role: "user", content: "Hi"),
         ChatMessage(role: "assistant", content: "Hello."), ChatMessage(role: "user", content: "Why?"),
     ]
 
     @Test func mutatedRealTemplatesNeverCrash() throws {
-        var generator = SeededGenerator(state: 20_240_726)
+        var generator = SplitMix64(seed: 20_240_726)  // a fixed seed keeps the mutations identical on every run
         let sources = OracleFixture.shared.templates.map(\.source)
         try #require(!sources.isEmpty)
         let alphabet = Array("{}%#-+()[]'\"|.,:=~*/ \n\\abcdefgijklmnorstuxyz0123456789_")

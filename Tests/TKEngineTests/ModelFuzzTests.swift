@@ -1,3 +1,4 @@
+import TKRandom
 import Foundation
 import Testing
 import TKEngine

@@ -1,3 +1,4 @@
+import TKRandom
 import Foundation
 import Testing
 @testable import TKInterventions
@@ -44,8 +45,8 @@ import Testing
 
     @Test func separatesASeparableSetAndGeneralises() throws {
         // Two Gaussian-ish clouds in 6 dimensions, separated along a fixed direction.
-        var rng = SeededGenerator(seed: 7)
-        func noise() -> Float { Float(Double(rng.next() >> 11) / Double(1 << 53)) * 2 - 1 }
+        var rng = SplitMix64(seed: 7)
+        func noise() -> Float { Float(rng.unitInterval()) * 2 - 1 }
         let direction: [Float] = [0.6, -0.3, 0.5, 0.1, -0.4, 0.35]
         func sample(_ positive: Bool) -> [Float] { direction.map { ($0 * (positive ? 3 : -3)) + noise() * 0.8 } }
         let train = (0..<80).map { i in (sample(i % 2 == 0), i % 2 == 0) }
@@ -65,8 +66,8 @@ import Testing
     /// With fewer examples than features the fit runs in the span of the rows; it must reach the
     /// same optimum as the direct solve in all dimensions.
     @Test func wideProblemsSolvedInTheRowSpanMatchTheDirectSolve() throws {
-        var rng = SeededGenerator(seed: 21)
-        func value() -> Float { Float(Double(rng.next() >> 11) / Double(1 << 53)) * 4 - 2 }
+        var rng = SplitMix64(seed: 21)
+        func value() -> Float { Float(rng.unitInterval()) * 4 - 2 }
         let rows = (0..<12).map { _ in (0..<40).map { _ in value() } }
         var labels = (0..<12).map { $0 % 3 == 0 }
         labels[1] = true

@@ -1,21 +1,14 @@
+import TKRandom
 import Foundation
 import TKKernels
 
 // Helpers shared by the Quant*Tests suites: a seeded generator, random blocks with sane scales,
 // hex and float-bit utilities, and a spec-level reader of the K-format scales.
 
-/// SplitMix64: small, seeded, identical on every platform.
-struct QuantRNG: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// TKRandom's seeded generator, with the draws the quantisation tests need.
+typealias QuantRNG = SplitMix64
 
+extension SplitMix64 {
     /// Standard normal (Box–Muller).
     mutating func gaussian() -> Float {
         let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)

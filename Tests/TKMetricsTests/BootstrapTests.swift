@@ -75,22 +75,3 @@ struct BootstrapTests {
         #expect(abs(keyed.meanDifference - 1.0 / 3.0) < 1e-12)
     }
 }
-
-struct SeededGeneratorTests {
-    @Test func matchesTheSplitMix64ReferenceStream() {
-        // First outputs of SplitMix64 seeded with 0 (Vigna's splitmix64.c).
-        var generator = SeededGenerator(seed: 0)
-        #expect(generator.next() == 0xE220_A839_7B1D_CDAF)
-        #expect(generator.next() == 0x6E78_9E6A_A1B9_65F4)
-    }
-
-    @Test func boundedDrawsStayInRangeAndCoverIt() {
-        var generator = SeededGenerator(seed: 7)
-        var counts = [Int](repeating: 0, count: 7)
-        for _ in 0..<7_000 {
-            counts[generator.index(below: 7)] += 1
-        }
-        // Each bucket expects 1,000; ±150 is more than 5 standard deviations.
-        #expect(counts.allSatisfy { abs($0 - 1_000) < 150 })
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import TKRandom
 
 /// Picks tokens from logits according to `SamplingSettings`; owns the seeded generator.
 public struct Sampler {
@@ -35,7 +36,7 @@ public struct Sampler {
             candidates.removeSubrange(keep...)
         }
         let mass = probs.reduce(0, +)
-        var u = random.nextUnitFloat() * mass
+        var u = random.unitInterval() * mass
         for (i, p) in probs.enumerated() {
             u -= p
             if u < 0 { return Int32(candidates[i].id) }

@@ -34,7 +34,9 @@ public struct MultipleChoiceTask: EvaluationTask {
     public static let acc = "acc", accNorm = "acc_norm", probCorrect = "prob_correct"
 
     public var name: String { "mc" }
-    public var version: String { "1" }
+    /// 2: `--shuffle-seed` orders come from TKRandom's unbiased bounded draw (version 1 used
+    /// `next() % n`), so shuffled version-1 runs must not be resumed into.
+    public var version: String { "2" }
     public var settings: [String: String] {
         var s = ["prompt": "question-answer", "scoring": "sum-logprob"]
         if let shuffleSeed { s["shuffle_seed"] = String(shuffleSeed) }

@@ -40,7 +40,9 @@ public struct LetteredChoiceTask: EvaluationTask {
     public init(seed: UInt64 = 0) { self.seed = seed }
 
     public var name: String { "truthfulqa-mc-lettered" }
-    public var version: String { "1" }
+    /// 2: option orders come from TKRandom's unbiased bounded draw (version 1 used `next() % n`),
+    /// so a seed shows different orders than in version-1 runs, which must not be resumed into.
+    public var version: String { "2" }
     public var settings: [String: String] { ["mode": "lettered", "seed": String(seed)] }
     public var headline: [String] { [MetricName.letteredMC1, MetricName.letteredUnparsed] }
 

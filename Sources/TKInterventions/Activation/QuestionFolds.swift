@@ -1,9 +1,11 @@
+import TKRandom
+
 /// Assignment of questions to cross-validation folds, and the split of a fold's training questions
 /// into probe-training and probe-validation questions.
 ///
 /// Everything is split by *question*, never by answer: the true and false answers of one question
 /// share almost all of their activations, so an answer-level split would let a probe see the test
-/// question through its siblings. Question indices are shuffled with a seed (`SeededGenerator`) and
+/// question through its siblings. Question indices are shuffled with a seed (TKRandom's `SplitMix64`) and
 /// dealt into `count` folds of near-equal size (the reference's `np.array_split` of a permutation).
 ///
 /// Fold f's fit is trained on every question *not* in fold f and is only ever evaluated on the
@@ -27,7 +29,7 @@ public struct QuestionFolds: Sendable, Codable, Equatable {
         guard unique.count >= count else {
             throw ActivationFitError(.insufficientData, "\(unique.count) questions cannot fill \(count) folds; use more questions or fewer folds")
         }
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let order = generator.shuffled(unique)
         var assignment: [Int: Int] = [:]
         // Contiguous, near-equal chunks of the permutation (the first `n % count` folds get one more).
@@ -68,7 +70,7 @@ public struct QuestionFolds: Sendable, Codable, Equatable {
     /// the fold seed and the fold number so each fold's split is reproducible on its own.
     public func probeSplit(fold: Int, validationFraction: Double) -> (train: [Int], validation: [Int]) {
         let training = training(fold: fold)
-        var generator = SeededGenerator(seed: seed &+ 0x5851_F42D_4C95_7F2D &* UInt64(fold + 1))  // wrapping mix of seed and fold
+        var generator = SplitMix64(seed: seed &+ 0x5851_F42D_4C95_7F2D &* UInt64(fold + 1))  // wrapping mix of seed and fold
         let order = generator.shuffled(training)
         var validationCount = Int((Double(order.count) * validationFraction).rounded())
         if order.count >= 2 { validationCount = min(max(validationCount, 1), order.count - 1) } else { validationCount = 0 }
