@@ -34,14 +34,16 @@ struct LinearProbeTests {
     }
 
     @Test func studyScoresEachStatementWithAProbeThatNeverSawItsQuestion() throws {
-        // Question q has a true row at (q+1, 0) and a false row at (−q−1, 0)… except question 3,
-        // whose labels are flipped. Held out, question 3 is scored by probes fitted on the others,
-        // which score it backwards; a probe that had seen it would not be fitted on the flip alone.
+        // Question q has a true row at (q+1, 0) and a false row at (−q−1, 0), except question 3:
+        // flipped, and small (±0.5), so it can never turn a fitted direction around. Every
+        // probe's θ therefore points along +x₀, and the flipped question's rows land on the wrong
+        // side — scored, like every row, by the probe of the fold that held it out.
         var rows: [[Float]] = [], rowLabels: [Bool] = [], questions: [Int] = []
         for q in 0..<6 {
             for isTrue in [true, false] {
                 let sign: Float = (isTrue != (q == 3)) ? 1 : -1
-                rows.append([sign * Float(q + 1), 0]); rowLabels.append(isTrue); questions.append(q)
+                let magnitude: Float = q == 3 ? 0.5 : Float(q + 1)
+                rows.append([sign * magnitude, 0]); rowLabels.append(isTrue); questions.append(q)
             }
         }
         let activations = CollectedActivations(questionIndices: questions, labels: rowLabels, layers: 1, heads: 1, headDim: 2, dim: 2,
