@@ -35,14 +35,16 @@ struct LinearProbeTests {
 
     @Test func studyScoresEachStatementWithAProbeThatNeverSawItsQuestion() throws {
         // Question q has a true row at (q+1, 0) and a false row at (−q−1, 0), except question 3:
-        // flipped, and small (±0.5), so it can never turn a fitted direction around. Every
-        // probe's θ therefore points along +x₀, and the flipped question's rows land on the wrong
-        // side — scored, like every row, by the probe of the fold that held it out.
+        // flipped and huge (±100). A mass-mean probe fitted with question 3 among its training
+        // questions points along −x₀ (question 3 outweighs the rest); one fitted without it points
+        // along +x₀. So if each fold's rows are scored by the probe fitted on the *other* fold:
+        // rows in question 3's fold are right except question 3's own, and rows in the other fold
+        // (scored by a probe that saw question 3) are all wrong.
         var rows: [[Float]] = [], rowLabels: [Bool] = [], questions: [Int] = []
         for q in 0..<6 {
             for isTrue in [true, false] {
                 let sign: Float = (isTrue != (q == 3)) ? 1 : -1
-                let magnitude: Float = q == 3 ? 0.5 : Float(q + 1)
+                let magnitude: Float = q == 3 ? 100 : Float(q + 1)
                 rows.append([sign * magnitude, 0]); rowLabels.append(isTrue); questions.append(q)
             }
         }
@@ -52,8 +54,9 @@ struct LinearProbeTests {
         let held = try LayerProbeStudy.run(activations, layers: [0], kinds: [.massMean], folds: folds)
         #expect(held.count == 1 && held[0].scores.allSatisfy(\.isFinite))
         for (i, score) in held[0].scores.enumerated() {
-            // Correct side for every question but 3, the wrong side for question 3's rows.
-            #expect((score > 0) == (rowLabels[i] != (questions[i] == 3)))
+            let q = questions[i]
+            let right = folds.assignment[q] == folds.assignment[3] && q != 3
+            #expect((score > 0) == (rowLabels[i] == right), "row \(i) of question \(q)")
         }
         #expect(throws: ActivationFitError.self) { try LayerProbeStudy.run(activations, layers: [1], kinds: [.massMean], folds: folds) }
     }
