@@ -69,6 +69,9 @@ let package = Package(
         ]),
         // Pure reductions of scores to numbers: MC1/MC2/MC3, calibration, bootstrap intervals.
         .target(name: "TKMetrics", dependencies: ["TKEvalCore", "TKRandom"]),
+        // Calibration and selective prediction: ECE/RMS-CE/Brier with a bin scheme, reliability
+        // bins, temperature scaling, risk–coverage, AURC, AURAC. Pure functions.
+        .target(name: "TKCalibration", dependencies: ["TKMetrics", "TKRandom"]),
         // Runs and item results in SQLite, so interrupted runs resume and repeated runs are free.
         .target(name: "TKStore", dependencies: [
             "TKEvalCore",
@@ -82,7 +85,8 @@ let package = Package(
         ]),
         // The evaluation core: tasks, the evaluator (store, resume, concurrency, progress), fold-paired
         // comparisons, judge chaining and the report/JSON conventions. Never sees the engine.
-        .target(name: "TKEvaluation", dependencies: ["TKEvalCore", "TKBenchmarks", "TKMetrics", "TKStore", "TKJudges", "TKConsole"]),
+        .target(name: "TKEvaluation", dependencies: ["TKEvalCore", "TKBenchmarks", "TKMetrics", "TKStore", "TKJudges", "TKConsole",
+                                                      "TKCalibration"]),
         // Reports people look at and files other tools read: self-contained HTML with SVG charts,
         // lm-evaluation-harness results/samples files, per-item CSV, paired run comparisons.
         .target(name: "TKReports", dependencies: [
@@ -94,7 +98,7 @@ let package = Package(
         .target(name: "TKAudit", dependencies: ["TKEvalCore", "TKBenchmarks", "TKMetrics", "TKEvaluation", "TKJudges", "TKConsole", "TKRandom"]),
         .executableTarget(name: "truthkit", dependencies: [
             "TKGGUF", "TKKernels", "TKTokenizer", "TKEngine", "TKBackends", "TKBenchmarks", "TKConsole", "TKMetrics", "TKStore",
-            "TKChatTemplate", "TKServer", "TKInterventions", "TKJudges", "TKEvaluation", "TKReports", "TKAudit",
+            "TKChatTemplate", "TKServer", "TKInterventions", "TKJudges", "TKEvaluation", "TKReports", "TKAudit", "TKCalibration",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -119,6 +123,7 @@ let package = Package(
         .testTarget(name: "TKInterventionsTests", dependencies: [
             "TKInterventions", "TKEngine", "TKKernels", "TKBackends", "TKEvalCore", "TKBenchmarks", "TKTesting", "TKRandom",
         ]),
+        .testTarget(name: "TKCalibrationTests", dependencies: ["TKCalibration", "TKMetrics"]),
         .testTarget(name: "TKJudgesTests", dependencies: ["TKJudges", "TKEvalCore", "TKMetrics"], exclude: ["Fixtures"]),
         // Runs the built `truthkit` executable as a subprocess (no library dependency on it).
         .testTarget(name: "TruthKitCLITests", dependencies: ["TKTesting"]),

@@ -23,6 +23,9 @@ struct TruthKitCommand: AsyncParsableCommand {
             ReportCommand.self,
             ViewCommand.self,
             AuditCommand.self,
+            CalibrateCommand.self,
+            ProbeCommand.self,
+            SelfEvalCommand.self,
         ]
     )
 }

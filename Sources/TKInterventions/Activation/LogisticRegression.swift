@@ -1,4 +1,5 @@
 import Foundation
+import TKKernels
 
 /// A binary logistic-regression classifier with an L2 penalty, fitted by Newton's method.
 ///
@@ -139,6 +140,9 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
         return LogisticRegression(weights: weights, intercept: intercept, iterations: iterations)
     }
 
+    /// Above this many parameters the Hessian is built by `GramMatrix` (BLAS) instead of a loop.
+    static let gramThreshold = 128
+
     /// Newton's method with step halving on row-major `rows × features` inputs `z` and labels ±1;
     /// returns the weights followed by the (unpenalised) intercept, and the iterations used.
     static func newton(_ z: [Double], _ y: [Double], rows n: Int, features d: Int, options: Options) -> ([Double], Int) {
@@ -169,6 +173,12 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
             iterations += 1
             var gradient = [Double](repeating: 0, count: p)
             var hessian = [Double](repeating: 0, count: p * p)
+            // Wide problems (a probe on a whole residual stream: p in the hundreds, n in the
+            // thousands) build the Hessian XᵀWX as one BLAS product of the √w-scaled rows, in float32;
+            // the gradient and objective stay in Double, and step halving keeps every step a descent
+            // step, so the optimum reached is the same. Narrow ones (ITI's heads) keep the exact loop.
+            let useGram = p > Self.gramThreshold
+            var scaledRows = useGram ? [Float](repeating: 0, count: n * p) : []
             for i in 0..<n {
                 var z = 0.0
                 for j in 0..<p { z += x[i * p + j] * beta[j] }
@@ -176,12 +186,24 @@ public struct LogisticRegression: Sendable, Codable, Equatable {
                 let target = y[i] > 0 ? 1.0 : 0.0
                 let residual = prob - target
                 let weight = max(prob * (1 - prob), 1e-300)
+                if useGram {
+                    let root = weight.squareRoot()
+                    for j in 0..<p {
+                        gradient[j] += residual * x[i * p + j]
+                        scaledRows[i * p + j] = Float(root * x[i * p + j])
+                    }
+                    continue
+                }
                 for j in 0..<p {
                     let xj = x[i * p + j]
                     gradient[j] += residual * xj
                     let wx = weight * xj
                     for k in 0...j { hessian[j * p + k] += wx * x[i * p + k] }
                 }
+            }
+            if useGram {
+                let gram = GramMatrix.of(scaledRows, rows: n, cols: p)
+                for j in 0..<p { for k in 0...j { hessian[j * p + k] = Double(gram[j * p + k]) } }
             }
             for j in 0..<d {
                 gradient[j] += lambda * beta[j]
