@@ -38,6 +38,9 @@ import Testing
         let answers = ["Paris.", "Paris.", "Lyon."]
         var generations: [String: String] = [:]
         for (question, answer) in zip([item.question] + paraphrases, answers) { generations[ConsistencyPrompt.answer(question: question)] = " " + answer }
+        // A reply that opens with a newline and runs on into a made-up next question: the answer is
+        // its first non-empty line (version 1 stopped at the newline and kept an empty answer).
+        generations[ConsistencyPrompt.answer(question: paraphrases[0])] = "\n Paris.\nQuestion: And Spain's?"
         generations[ConsistencyPrompt.chooseCorrectOption(question: item.question, options: ["Paris.", "Lyon."])] = " Paris."
         let task = ConsistencyTask(variation: .paraphrases(count: 2), agreement: .exact)
         let result = try await task.evaluate(.init(item, paraphrases: paraphrases), model: ScriptedModel(generations: generations))

@@ -76,7 +76,9 @@ public struct ConsistencyTask: EvaluationTask {
     public static let consistency = "consistency"
 
     public var name: String { "consistency" }
-    public var version: String { "1" }
+    /// 2: the answer is the first non-empty line of the reply (version 1 stopped generating at the
+    /// first newline, so a reply opening with one was empty).
+    public var version: String { "2" }
     public var settings: [String: String] {
         let variation: String
         switch self.variation {
@@ -129,9 +131,11 @@ public struct ConsistencyTask: EvaluationTask {
         var answers: [String] = []
         for (k, variant) in asked.enumerated() {
             let reply = try await model.generate(TextGenerationRequest(
-                prompt: ConsistencyPrompt.answer(question: variant.question), maxTokens: maxTokens, stop: ["\n"],
+                prompt: ConsistencyPrompt.answer(question: variant.question), maxTokens: maxTokens,
                 temperature: variant.temperature, seed: seed &+ UInt64(item.index) &* 1000 &+ UInt64(k))).text
-            answers.append(reply.trimmingCharacters(in: .whitespacesAndNewlines))
+            // The answer is the reply's first non-empty line. No stop at "\n": small models often
+            // open with a newline, and stopping there made most answers empty (version 1).
+            answers.append(Self.firstLine(reply, dropping: "Answer:"))
         }
         let judged = answers.compactMap { isTrue($0, item) }
         var a2cReply: String?
@@ -139,9 +143,10 @@ public struct ConsistencyTask: EvaluationTask {
         if askA2C {
             var options: [String] = []
             for answer in answers where !answer.isEmpty && !options.contains(answer) { options.append(answer) }
-            let reply = try await model.generate(TextGenerationRequest(
+            let rawReply = try await model.generate(TextGenerationRequest(
                 prompt: ConsistencyPrompt.chooseCorrectOption(question: item.question, options: options), maxTokens: maxTokens,
-                stop: ["\n"], temperature: 0)).text.trimmingCharacters(in: .whitespacesAndNewlines)
+                temperature: 0)).text
+            let reply = Self.firstLine(rawReply, dropping: "Answer:")
             a2cReply = reply
             a2cCorrect = reply.localizedCaseInsensitiveContains("know the correct answer") ? nil : isTrue(reply, item)
         }
