@@ -90,7 +90,7 @@ let package = Package(
         // Reports people look at and files other tools read: self-contained HTML with SVG charts,
         // lm-evaluation-harness results/samples files, per-item CSV, paired run comparisons.
         .target(name: "TKReports", dependencies: [
-            "TKEvalCore", "TKMetrics", "TKStore", "TKBenchmarks", "TKEvaluation",
+            "TKEvalCore", "TKMetrics", "TKStore", "TKBenchmarks", "TKEvaluation", "TKCalibration",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Is the benchmark still measuring truthfulness: contamination probes (TS-Guessing), retro-holdout
@@ -132,7 +132,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "TKReportsTests", dependencies: [
-            "TKReports", "TKStore", "TKEvalCore", "TKMetrics", "TKBenchmarks", "TKEvaluation", "TKServer",
+            "TKReports", "TKStore", "TKEvalCore", "TKMetrics", "TKBenchmarks", "TKEvaluation", "TKServer", "TKCalibration",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -13,7 +13,9 @@ struct ReportCommand: ParsableCommand {
             type and category, and an item browser with search and a wrong-only filter. Several runs: each is compared \
             with the first, item by item, with paired-bootstrap intervals; when the first is a baseline and another \
             the same model file with an intervention, an intervention section shows Δ (and KL and overhead with \
-            --comparison). A run in progress or an unknown id is reported on the page; what exists is still rendered.
+            --comparison). A truthfulqa-mc run also gets its calibration (reliability diagram and risk–coverage, 10 \
+            equal-mass bins, as `truthkit calibrate --preset kadavath`); --probes adds probe AUROC per layer. \
+            A run in progress or an unknown id is reported on the page; what exists is still rendered.
             """
     )
 
@@ -26,6 +28,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A comparison.json from `eval --intervention … --out DIR`, for the intervention's KL and overhead.", valueName: "file"))
     var comparison: String?
 
+    @Option(help: ArgumentHelp("The JSON `truthkit probe --json` printed, for an AUROC-per-layer section.", valueName: "file"))
+    var probes: String?
+
     @OptionGroup var options: RunsCommand.StoreOptions
 
     func validate() throws {
@@ -34,8 +39,9 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let measures = try comparison.map { try InterventionMeasures.read(comparisonJSON: $0) }
+        let probeSection = try probes.map { try ProbeSection.read(probesJSON: $0) }
         let (report, problems) = try RunReport.build(ids: ids, store: try options.openIfPresent(), storePath: options.path,
-                                                     measures: measures, progress: { printError($0) })
+                                                     measures: measures, extra: probeSection.map { [$0] } ?? [], progress: { printError($0) })
         for problem in problems { printError("error: \(problem)") }
         let url = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

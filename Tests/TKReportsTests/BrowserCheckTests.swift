@@ -60,22 +60,30 @@ struct BrowserCheckTests {
             (2, FixtureStore.genItem(2, category: "Law", answer: "Maybe.", bleuAcc: 1, truthful: nil)),
         ])
         func report(_ ids: [Int64]) throws -> String { try RunReport.build(ids: ids, store: fixture.store, storePath: "").report.render() }
+        // Each MC run adds a calibration section: a reliability diagram (one bar per non-empty
+        // bin) and a risk–coverage curve (one point per coverage step), counted from the library.
+        func calibration(_ id: Int64) throws -> (bins: Int, points: Int) {
+            let section = try CalibrationSection.forRun(store: fixture.store, runID: id)
+            return (section.bins.filter { $0.count > 0 }.count, section.riskCoverage.count)
+        }
+        let mcCalibration = try calibration(mc.id), dolaCalibration = try calibration(dola.id)
         let research = HTMLReport(title: "Research sections", sections: [
             CalibrationSection(bins: (0..<10).map { ReliabilityBin(confidence: 0.05 + 0.1 * Double($0), accuracy: 0.1 * Double($0) * 0.8, count: $0 == 9 ? 0 : 10 + $0) },
                                riskCoverage: (1...5).map { ChartPoint(x: 0.2 * Double($0), y: 0.05 * Double($0)) }),
-            ProbeSection(series: [ChartSeries(name: "ID", points: (0..<6).map { ChartPoint(x: Double($0), y: 0.55 + 0.05 * Double($0)) }),
+            ProbeSection(series: [ChartSeries(name: "ID", points: (0..<6).map { ChartPoint(x: Double($0), y: 0.55 + 0.05 * Double($0), low: 0.5 + 0.05 * Double($0), high: 0.6 + 0.05 * Double($0)) }),
                                   ChartSeries(name: "OOD", points: (0..<6).map { ChartPoint(x: Double($0), y: 0.5 + 0.02 * Double($0)) })]),
             TradeOffSection(points: [ChartPoint(x: 4e6, y: 0.44, label: "fp16"), ChartPoint(x: 1e6, y: 0.43, label: "kivi-4"),
                                      ChartPoint(x: 5e5, y: 0.40, label: "kivi-2")], costLabel: "KV bytes", metricLabel: "MC2"),
         ]).render()
         return [
-            // MC: 3 metrics × (2 types + 2 categories) bars; one wrong item of three.
-            Kind(name: "mc", html: try report([mc.id]), charts: 6, bars: 12, points: 0, wrongShown: [1]),
+            // MC: 3 metrics × (2 types + 2 categories) bars, 6 level charts + 2 calibration charts; one wrong item of three.
+            Kind(name: "mc", html: try report([mc.id]), charts: 8, bars: 12 + mcCalibration.bins, points: mcCalibration.points, wrongShown: [1]),
             // Generation with a judge: truthful_informative, truthful, informative × (1 type + 2 categories); verdicts decide "wrong".
             Kind(name: "generation", html: try report([gen.id]), charts: 6, bars: 9, points: 0, wrongShown: [1]),
             // Baseline (12 bars) + DoLa (all three items Adversarial: 3 × (1 type + 2 categories) = 9 bars), 2 × 6 level charts;
-            // intervention: 2 forest plots, 3 metric + 2 category marks (drawn as `tk-bar tk-point` circles).
-            Kind(name: "comparison", html: try report([mc.id, dola.id]), charts: 14, bars: 12 + 9 + 5, points: 0, wrongShown: [1, 1]),
+            // intervention: 2 forest plots, 3 metric + 2 category marks (drawn as `tk-bar tk-point` circles); 2 × 2 calibration charts.
+            Kind(name: "comparison", html: try report([mc.id, dola.id]), charts: 18, bars: 12 + 9 + 5 + mcCalibration.bins + dolaCalibration.bins,
+                 points: mcCalibration.points + dolaCalibration.points, wrongShown: [1, 1]),
             // 9 non-empty reliability bins; 5 risk–coverage, 12 AUROC, 3 trade-off points.
             Kind(name: "research", html: research, charts: 4, bars: 9, points: 20, wrongShown: nil),
         ]

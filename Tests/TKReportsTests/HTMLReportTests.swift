@@ -19,8 +19,9 @@ import TKEvaluation
             #expect(html.contains("data-metric=\"\(metric)\" data-mean=\"\(summary.metrics[metric]!.mean)\""), "\(metric) headline")
         }
         #expect(summary.metrics["mc1"]!.mean == 2.0 / 3)  // hand-worked: MC1 1, 0, 1
-        // Bars: MC1, MC2, MC3 × (2 types + 2 categories).
-        #expect(occurrences(of: "<rect class=\"tk-bar\"", in: html) == 12)
+        // Bars: MC1, MC2, MC3 × (2 types + 2 categories), plus the calibration section's non-empty reliability bins.
+        let bins = try CalibrationSection.forRun(store: fixture.store, runID: run.id).bins.filter { $0.count > 0 }.count
+        #expect(occurrences(of: "<rect class=\"tk-bar\"", in: html) == 12 + bins)
         #expect(occurrences(of: "<li class=\"tk-item", in: html) == 3 && occurrences(of: "data-wrong=\"1\"", in: html) == 1)
         #expect(externalReferences(html).isEmpty)
         #expect(!html.contains("<script>alert") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;"))

@@ -101,6 +101,17 @@ public struct MultipleChoiceCalibration: Sendable {
         }
     }
 
+    /// The records as the calibration metrics take them: one (confidence, correct) per item.
+    public func predictions() throws -> [ConfidencePrediction] {
+        try records().map { ConfidencePrediction(confidence: $0.confidence, correct: $0.correct) }
+    }
+
+    /// The risk–coverage curve of the same predictions `report` scores, for a drawing whose area
+    /// is the report's AURC (`calibrate` prints the number, the HTML report draws the curve).
+    public func riskCoverage() throws -> [SelectivePrediction.Point] {
+        try SelectivePrediction.riskCoverage(try predictions())
+    }
+
     public func report(run: StoredRun, binning: Binning, bootstrap: Bootstrap = Bootstrap(), folds: Int = 5) throws -> Report {
         let records = try records()
         let predictions = records.map { ConfidencePrediction(confidence: $0.confidence, correct: $0.correct) }

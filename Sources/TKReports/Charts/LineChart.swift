@@ -4,11 +4,17 @@ public struct ChartPoint: Sendable, Equatable, Codable {
     public var y: Double
     /// Shown in the tooltip (a layer, a method setting); may be empty.
     public var label: String
+    /// An interval around y (a bootstrap interval of a probe's AUROC); a line whose every point
+    /// has both is drawn with a shaded band between them.
+    public var low: Double?
+    public var high: Double?
 
-    public init(x: Double, y: Double, label: String = "") {
+    public init(x: Double, y: Double, label: String = "", low: Double? = nil, high: Double? = nil) {
         self.x = x
         self.y = y
         self.label = label
+        self.low = low
+        self.high = high
     }
 }
 
@@ -77,10 +83,18 @@ public struct LineChart: Sendable {
         if let reference { out += SVG.line(x(x.domain.lowerBound), y(reference), x(x.domain.upperBound), y(reference), cssClass: "tk-reference") }
         for (s, line) in series.enumerated() {
             let sorted = line.points.filter { $0.x.isFinite && $0.y.isFinite }.sorted { $0.x < $1.x }
+            // The band only when every point has an interval: a band with holes would suggest
+            // certainty where the interval is simply unknown.
+            let bounded = sorted.compactMap { p in p.low.flatMap { lo in p.high.map { (x: p.x, low: lo, high: $0) } } }
+            if sorted.count > 1, bounded.count == sorted.count, bounded.allSatisfy({ $0.low.isFinite && $0.high.isFinite }) {
+                let outline = bounded.map { "\(SVG.n(x($0.x))),\(SVG.n(y($0.high)))" } + bounded.reversed().map { "\(SVG.n(x($0.x))),\(SVG.n(y($0.low)))" }
+                out += "<polygon class=\"tk-band tk-series-\(s % 6)\" points=\"\(outline.joined(separator: " "))\"><title>\(HTML.escape(line.name + ": 95% interval"))</title></polygon>"
+            }
             let path = sorted.map { "\(SVG.n(x($0.x))),\(SVG.n(y($0.y)))" }.joined(separator: " ")
             out += "<polyline class=\"tk-line tk-series-\(s % 6)\" points=\"\(path)\"><title>\(HTML.escape(line.name))</title></polyline>"
             for p in sorted {
-                let tip = "\(line.name)\(p.label.isEmpty ? "" : " " + p.label): \(xLabel) \(percentX ? ReportFormat.percent(p.x) : SVG.tickLabel(p.x, percent: false)), \(yLabel) \(percentY ? ReportFormat.percent(p.y) : String(format: "%.3f", p.y))"
+                var tip = "\(line.name)\(p.label.isEmpty ? "" : " " + p.label): \(xLabel) \(percentX ? ReportFormat.percent(p.x) : SVG.tickLabel(p.x, percent: false)), \(yLabel) \(percentY ? ReportFormat.percent(p.y) : String(format: "%.3f", p.y))"
+                if let lo = p.low, let hi = p.high { tip += percentY ? " (\(ReportFormat.percent(lo))–\(ReportFormat.percent(hi)))" : String(format: " (%.3f–%.3f)", lo, hi) }
                 out += "<circle class=\"tk-point tk-series-\(s % 6)\" cx=\"\(SVG.n(x(p.x)))\" cy=\"\(SVG.n(y(p.y)))\" r=\"3\"><title>\(HTML.escape(tip))</title></circle>"
             }
         }

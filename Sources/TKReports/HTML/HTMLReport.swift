@@ -86,7 +86,7 @@ public struct HTMLReport: Sendable {
         .tk-label{fill:#1d2433}.tk-tick{fill:#5b6578}.tk-axis-title{fill:#5b6578;font-size:11px}.tk-grid{stroke:#eceff4}.tk-zero{stroke:#8a94a6}
         .tk-bar{fill:#5b8def}circle.tk-bar{fill:#5b6578}circle.tk-bar.tk-up{fill:#1a7f37}circle.tk-bar.tk-down{fill:#c0392b}
         .tk-interval{stroke:#1d2433;stroke-width:1.5}.tk-diagonal,.tk-reference{stroke:#8a94a6;stroke-dasharray:4 3}
-        .tk-line{fill:none;stroke-width:2}.tk-point{stroke:#fff;stroke-width:1}
+        .tk-line{fill:none;stroke-width:2}polygon.tk-band{stroke:none;fill-opacity:.15}.tk-point{stroke:#fff;stroke-width:1}
         .tk-series-0{stroke:#2456a6;fill:#2456a6}.tk-series-1{stroke:#d9822b;fill:#d9822b}.tk-series-2{stroke:#1a7f37;fill:#1a7f37}
         .tk-series-3{stroke:#8e44ad;fill:#8e44ad}.tk-series-4{stroke:#c0392b;fill:#c0392b}.tk-series-5{stroke:#16a2b8;fill:#16a2b8}
         polyline.tk-line{fill:none}text.tk-legend{stroke:none}.tk-point-label{fill:#1d2433;font-size:10px}circle.tk-point:not([class*=tk-series]){fill:#2456a6}

@@ -1,18 +1,29 @@
+import TKCalibration
+
 /// Calibration of a run's confidences: the reliability diagram (per bin: mean confidence, accuracy,
 /// count) and, when given, the risk–coverage curve (coverage, risk) of answering only above a
-/// confidence threshold. Expected calibration error is recomputed from the bins so the number
-/// always matches the drawing.
+/// confidence threshold.
+///
+/// With a `summary` (a stored run's, from `MultipleChoiceCalibration`) the numbers shown are the
+/// library's, so the page says exactly what `truthkit calibrate` says; without one (fixture arrays)
+/// the expected calibration error is recomputed from the bins so the number matches the drawing.
 public struct CalibrationSection: ReportSection {
     public var id: String
     public var title: String
     public var bins: [ReliabilityBin]
     public var riskCoverage: [ChartPoint]
+    public var summary: CalibrationSummary?
+    /// What the confidence and the outcome are, in words (shown above the numbers).
+    public var note: String?
 
-    public init(id: String = "calibration", title: String = "Calibration", bins: [ReliabilityBin], riskCoverage: [ChartPoint] = []) {
+    public init(id: String = "calibration", title: String = "Calibration", bins: [ReliabilityBin], riskCoverage: [ChartPoint] = [],
+                summary: CalibrationSummary? = nil, note: String? = nil) {
         self.id = id
         self.title = title
         self.bins = bins
         self.riskCoverage = riskCoverage
+        self.summary = summary
+        self.note = note
     }
 
     /// ECE over the bins: Σ (count/total) · |accuracy − confidence|.
@@ -23,7 +34,21 @@ public struct CalibrationSection: ReportSection {
     }
 
     public func html() -> String {
-        var out = "<p>Expected calibration error \(ReportFormat.percent(expectedCalibrationError)) over \(bins.reduce(0) { $0 + $1.count }) items in \(bins.filter { $0.count > 0 }.count) non-empty bins.</p>"
+        var out = ""
+        if let note { out += "<p class=\"tk-small\">\(HTML.escape(note))</p>" }
+        if let summary {
+            out += "<p>\(summary.n) items, \(summary.binCount) \(summary.scheme.rawValue) bins; accuracy \(ReportFormat.percent(summary.accuracy)), mean confidence \(ReportFormat.percent(summary.meanConfidence)).</p>"
+            func value(_ v: Double?) -> String { v.map { String(format: "%.4f", $0) } ?? "-" }
+            func interval(_ key: String) -> String { summary.intervals[key].map { String(format: "%.4f–%.4f", $0.lower, $0.upper) } ?? "-" }
+            let rows: [(name: String, key: String, value: Double?)] = [
+                ("ECE", "ece", summary.ece), ("Brier", "brier", summary.brier), ("AUROC", "auroc", summary.auroc), ("AURC", "aurc", summary.aurc),
+            ]
+            out += HTML.table(header: ["metric", "value", "95% interval"],
+                              rows: rows.map { [HTML.Cell.text($0.name), .number(value($0.value)), .number(interval($0.key))] },
+                              cssClass: "tk-table tk-calibration-metrics")
+        } else {
+            out += "<p>Expected calibration error \(ReportFormat.percent(expectedCalibrationError)) over \(bins.reduce(0) { $0 + $1.count }) items in \(bins.filter { $0.count > 0 }.count) non-empty bins.</p>"
+        }
         out += "<div class=\"tk-figure\">" + ReliabilityDiagram(bins: bins).svg() + "</div>"
         if !riskCoverage.isEmpty { out += "<div class=\"tk-figure\">" + LineChart.riskCoverage(riskCoverage).svg() + "</div>" }
         return out
