@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TKBenchmarks
 @testable import TKReports
+import TKCalibration
 
 /// Headless Chromium on the `chromium` found on PATH (or `$TRUTHKIT_CHROMIUM`).
 enum Chromium {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TKReports
+import TKCalibration
 
 /// The chart builders take plain arrays; these fixtures stand in for the data other features
 /// (calibration runs, probes, efficiency sweeps) will pass.

@@ -4,6 +4,7 @@ import TKBenchmarks
 import TKMetrics
 import TKEvaluation
 @testable import TKReports
+import TKCalibration
 
 @Suite struct HTMLReportTests {
     @Test func singleRunReportHasEverySectionAndTheRunsNumbers() throws {

@@ -1,16 +1,4 @@
-/// One confidence bin of a calibration run: the mean stated confidence of its items, how often
-/// they were right, and how many there were.
-public struct ReliabilityBin: Sendable, Equatable, Codable {
-    public var confidence: Double
-    public var accuracy: Double
-    public var count: Int
-
-    public init(confidence: Double, accuracy: Double, count: Int) {
-        self.confidence = confidence
-        self.accuracy = accuracy
-        self.count = count
-    }
-}
+import TKCalibration
 
 /// A reliability diagram: one bar per non-empty bin at its mean confidence, its height the bin's
 /// accuracy, against the diagonal of perfect calibration; bar opacity grows with the bin's share
