@@ -76,8 +76,8 @@ public struct ConsistencyTask: EvaluationTask {
     public static let consistency = "consistency"
 
     public var name: String { "consistency" }
-    /// 2: the answer is the first non-empty line of the reply (version 1 stopped generating at the
-    /// first newline, so a reply opening with one was empty).
+    /// 2: every prompt (answers and A2C too, not only paraphrasing) goes through the prompter — the
+    /// chat template unless `--raw-prompt` — and the answer is the reply's first non-empty line.
     public var version: String { "2" }
     public var settings: [String: String] {
         let variation: String
@@ -86,7 +86,7 @@ public struct ConsistencyTask: EvaluationTask {
         case .paraphrases(let count): variation = "paraphrases=\(count)"
         }
         return ["variation": variation, "agreement": agreement.rawValue, "a2c": String(askA2C), "max_tokens": String(maxTokens),
-                "seed": String(seed), "paraphrase_prompt": prompter.id]
+                "seed": String(seed), "prompt": prompter.id]
     }
     public var headline: [String] { [Self.consistency, "answer_rougeL_acc", "a2c_rougeL_acc"] }
 
@@ -131,7 +131,7 @@ public struct ConsistencyTask: EvaluationTask {
         var answers: [String] = []
         for (k, variant) in asked.enumerated() {
             let reply = try await model.generate(TextGenerationRequest(
-                prompt: ConsistencyPrompt.answer(question: variant.question), maxTokens: maxTokens,
+                prompt: try prompter.completion(ConsistencyPrompt.answer(question: variant.question)), maxTokens: maxTokens,
                 temperature: variant.temperature, seed: seed &+ UInt64(item.index) &* 1000 &+ UInt64(k))).text
             // The answer is the reply's first non-empty line. No stop at "\n": small models often
             // open with a newline, and stopping there made most answers empty (version 1).
@@ -144,7 +144,7 @@ public struct ConsistencyTask: EvaluationTask {
             var options: [String] = []
             for answer in answers where !answer.isEmpty && !options.contains(answer) { options.append(answer) }
             let rawReply = try await model.generate(TextGenerationRequest(
-                prompt: ConsistencyPrompt.chooseCorrectOption(question: item.question, options: options), maxTokens: maxTokens,
+                prompt: try prompter.completion(ConsistencyPrompt.chooseCorrectOption(question: item.question, options: options)), maxTokens: maxTokens,
                 temperature: 0)).text
             let reply = Self.firstLine(rawReply, dropping: "Answer:")
             a2cReply = reply
