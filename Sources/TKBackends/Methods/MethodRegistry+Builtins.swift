@@ -59,18 +59,22 @@ extension MethodRegistry {
             kind: .logitsRule,
             parameters: [MethodParameter("induce", .path(keywords: ["default"]), default: "default", help: "the inducing prompt: the built-in one or a UTF-8 text file")] + contrastKnobs,
             build: { a, _ in
-                let rewrite: PromptRewrite
-                if a.word("induce") == "default" {
-                    rewrite = .hallucinationInducing
-                } else {
-                    let path = a.string("induce")!
-                    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                        throw InterventionError(.badValue, "icd: cannot read the inducing prompt file \(path); give induce=default or a readable UTF-8 text file")
-                    }
-                    let digest = try FileDigest.sha256(of: URL(fileURLWithPath: path)).hex
-                    rewrite = .prefix(text, label: "induce-file:\(URL(fileURLWithPath: path).lastPathComponent)@sha256:\(digest.prefix(16))")
-                }
-                return ContrastiveDecoding.induced(rewrite, beta: a.double("beta"), alpha: a.double("alpha"), repetitionPenalty: a.double("penalty"))
+                ContrastiveDecoding.induced(try inducingRewrite(a), beta: a.double("beta"), alpha: a.double("alpha"), repetitionPenalty: a.double("penalty"))
+            }),
+        MethodDescriptor(
+            name: "lol", summary: "LOL (reduced): induce-then-contrast at the final and lower layers, fused (final + weight × mean of the lower layers' contrasts)",
+            kind: .logitsRule,
+            parameters: [
+                MethodParameter("induce", .path(keywords: ["default"]), default: "default", help: "the inducing prompt: the built-in one or a UTF-8 text file"),
+                MethodParameter("layers", .layers(keywords: []), default: LayerFusedContrast.defaultLayers.map(String.init).joined(separator: ","),
+                                help: "lower layers contrasted besides the final one (0 = embeddings; chosen on training folds, see README)"),
+                MethodParameter("weight", .real(0...100), default: MethodParameter.number(LayerFusedContrast.defaultWeight), help: "weight of the lower layers' mean contrast (0 = ICD)"),
+                MethodParameter("norm", .choice(["none", "final"]), default: "final", help: "apply the final norm to lower layers before the output head"),
+            ] + contrastKnobs,
+            build: { a, _ in
+                LayerFusedContrast(rewrite: try inducingRewrite(a), lowerLayers: a.layerList("layers") ?? [], weight: a.double("weight"),
+                                   norm: DoLa.PrematureNorm(rawValue: a.word("norm")!)!, beta: a.double("beta"), alpha: a.double("alpha"),
+                                   repetitionPenalty: a.double("penalty"))
             }),
         MethodDescriptor(
             name: "proxy", summary: "proxy-tuning: add the difference between a tuned and an untuned small model",
@@ -153,6 +157,18 @@ extension MethodRegistry {
                                    help: "re-asking input: the instruction then the prompt's question block again, or the reference's 'Refined Answer:'")],
             build: { a, _ in IntegrativeDecoding(sampling: sampling(a), reask: IntegrativeDecoding.reasks[a.word("reask")!]!) }),
     ]
+
+    /// The `induce=` prompt of the induce-then-contrast methods: the built-in one, or a text file
+    /// labelled by its name and digest (so the fingerprint changes with its contents).
+    static func inducingRewrite(_ a: MethodArguments) throws -> PromptRewrite {
+        guard a.word("induce") != "default" else { return .hallucinationInducing }
+        let path = a.string("induce")!
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw InterventionError(.badValue, "\(a.descriptor.name): cannot read the inducing prompt file \(path); give induce=default or a readable UTF-8 text file")
+        }
+        let digest = try FileDigest.sha256(of: URL(fileURLWithPath: path)).hex
+        return .prefix(text, label: "induce-file:\(URL(fileURLWithPath: path).lastPathComponent)@sha256:\(digest.prefix(16))")
+    }
 
     /// Loads a second model, labelled `file@sha256:…` for the run's settings (so the fingerprint
     /// changes with it).
