@@ -11,7 +11,7 @@ stored, so an interrupted table resumes.
 
 Usage:
     python3 scripts/bench/interventions_table.py [--limit 817] [--truthkit .build/release/truthkit]
-        [--methods dola,icd,iti,steer,sc,id] [--work DIR]
+        [--methods dola,icd,lol,iti,steer,sc,id] [--work DIR]
     python3 scripts/bench/interventions_table.py --task gen --limit 100 --methods dola,iti [--judge MODEL]
 """
 import argparse
@@ -42,6 +42,7 @@ def main():
     ap.add_argument("--steer-layers", default="12,15,18")
     ap.add_argument("--amateur", help="cd: the amateur model (a GGUF sharing the expert's vocabulary)")
     ap.add_argument("--cd", default="beta=0.5", help="cd: settings after the amateur")
+    ap.add_argument("--lol", default="", help="lol: settings (default: the registry's, chosen on training questions)")
     ap.add_argument("--sc", default="", help="sc: settings (default: the registry's)")
     ap.add_argument("--id", default="", help="id: settings (default: the registry's)")
     ap.add_argument("--task", choices=["mc", "gen"], default="mc")
@@ -61,6 +62,8 @@ def main():
             specs[method] = "dola:layers=high"
         elif method == "icd":
             specs[method] = "icd"
+        elif method == "lol":
+            specs[method] = f"lol:{args.lol}" if args.lol else "lol"
         elif method == "cd":
             if not args.amateur:
                 sys.exit("method cd needs --amateur PATH")

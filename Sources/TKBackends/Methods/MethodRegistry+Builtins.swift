@@ -139,6 +139,32 @@ extension MethodRegistry {
                 return try SteeringIntervention(vectors: vectors, alpha: a.double("alpha"))
             }),
         MethodDescriptor(
+            name: "caad", summary: "CAAD: add the softmax-weighted next-token logits of the nearest stored truthful contexts",
+            kind: .retrieval,
+            parameters: [
+                MethodParameter("file", .path(keywords: []), required: true, help: "the store from `truthkit caad fit`"),
+                MethodParameter("coefficient", .real(0...100), default: MethodParameter.number(CAAD.defaultCoefficient), help: "strength λ of the retrieved logits (0 = the model alone)"),
+                MethodParameter("top", .integer(1...10_000), default: String(CAAD.defaultTop), help: "neighbours retrieved per position"),
+                MethodParameter("temperature", .real(0.0001...100), default: MethodParameter.number(CAAD.defaultTemperature), help: "softmax temperature over cosine similarities"),
+                MethodParameter("threshold", .real(0...0.99), default: MethodParameter.number(CAAD.defaultThreshold), help: "smallest weight a neighbour keeps (the reference's 0.01)"),
+                MethodParameter("fold", .integer(0...1000), default: "0", help: "which fold's store (evaluations set it per fold)"),
+            ],
+            fitCommand: "truthkit caad fit",
+            readFit: { a in
+                let fit = try CAADFit.load(path: a.string("file")!)
+                return (fit.split, { try fit.checkData(checksum: $0) })
+            },
+            build: { a, model in
+                let path = a.string("file")!
+                let fit = try CAADFit.load(path: path)
+                try fit.model.check(against: model, fingerprint: fit.model.fingerprint == nil ? nil : try ModelFingerprint.of(path: model.path), what: "this CAAD fit")
+                let fold = a.int("fold")
+                let digest = try FileDigest.sha256(of: URL(fileURLWithPath: path)).hex
+                return CAAD(store: try fit.store(fold: fold), coefficient: a.double("coefficient"), top: a.int("top"),
+                            temperature: a.double("temperature"), threshold: a.double("threshold"),
+                            label: "\(URL(fileURLWithPath: path).lastPathComponent)@sha256:\(digest.prefix(16))#fold\(fold)")
+            }),
+        MethodDescriptor(
             name: "sc", summary: "self-consistency: sample k answers and return the one the others agree with most (majority vote)",
             kind: .ensemble,
             parameters: samplingKnobs(count: SelfConsistency.defaultCount, temperature: SelfConsistency.defaultTemperature, topP: 1,

@@ -81,7 +81,8 @@ extension TokenScorer {
                 }
                 let final = logProbRow(logits, lse, r)
                 let rows = points.indices.map { k in projected[k].map { logProbRow($0.0, $0.1, i) } ?? final }
-                let score = rule.scoreRow(final: final, projected: rows, second: [], targets: targets[start + r])
+                let score = rule.scoreRow(final: final, projected: rows, second: [], hidden: rule.readsHiddenState ? hidden.row(start + r) : nil,
+                                          targets: targets[start + r])
                 if let pick = score.chosenPoint { chosen[points[pick].layer, default: 0] += 1 }
                 out.append(TokenScorer(logprobs: score.scores, argmax: score.greedy))
             }

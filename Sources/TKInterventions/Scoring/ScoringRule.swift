@@ -20,6 +20,20 @@ public protocol ScoringRule: Sendable {
     ///     rule with both projected points and second models (LOL), 1 + points rows per second
     ///     model: its final row, then its rows at the same points.
     func scoreRow(final: [Float], projected: [[Float]], second: [[Float]], targets: [Int32]) -> RuleRowScore
+    /// Whether the rule reads the final block's output at each scored position (CAAD's retrieval
+    /// query); the backend then calls the `hidden:` form of `scoreRow`.
+    var readsHiddenState: Bool { get }
+    /// `scoreRow` with the final block's output at the position (before the final norm), for rules
+    /// that read it.
+    func scoreRow(final: [Float], projected: [[Float]], second: [[Float]], hidden: [Float]?, targets: [Int32]) -> RuleRowScore
+}
+
+extension ScoringRule {
+    public var readsHiddenState: Bool { false }
+
+    public func scoreRow(final: [Float], projected: [[Float]], second: [[Float]], hidden: [Float]?, targets: [Int32]) -> RuleRowScore {
+        scoreRow(final: final, projected: projected, second: second, targets: targets)
+    }
 }
 
 /// An activation a rule reads at each scored position, projected through the output head.
