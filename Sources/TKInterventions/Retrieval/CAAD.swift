@@ -23,7 +23,7 @@ public struct CAAD: Intervention {
     /// Which store this is (file digest and fold), for run settings.
     public var label: String
 
-    public static let defaultCoefficient = 0.5
+    public static let defaultCoefficient = 0.1
     public static let defaultTop = 8
     public static let defaultTemperature = 0.05
     public static let defaultThreshold = 0.01

@@ -3,7 +3,7 @@ import Foundation
 /// A CAAD fit: one `ContextLogitStore` per fold, each read from truthful answers to questions of
 /// that fold's training side only, with the model, the data checksum and the fold split recorded
 /// (as `ITIFit`), so an evaluation scores each question with the store that never saw it.
-public struct CAADFit: Sendable, Codable, Equatable {
+public struct CAADFit: Sendable, Equatable, FitFile {
     public static let currentFormatVersion = 1
     public static let kind = "truthkit-caad-fit"
 
@@ -66,24 +66,6 @@ public struct CAADFit: Sendable, Codable, Equatable {
         }
     }
 
-    public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
-
-    public static func load(path: String) throws -> CAADFit {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ActivationFitError(.badFile, "cannot read CAAD fit \(path): \(error.localizedDescription)")
-        }
-        let fit: CAADFit
-        do { fit = try JSONDecoder().decode(CAADFit.self, from: data) } catch let e as ActivationFitError {
-            throw e
-        } catch {
-            throw ActivationFitError(.badFile, "\(path) is not a CAAD fit (\(error)); create one with `truthkit caad fit`")
-        }
-        try fit.validate()
-        return fit
-    }
+    public static let fileDescription = "a CAAD fit"
+    public static let fitCommand = "truthkit caad fit"
 }
