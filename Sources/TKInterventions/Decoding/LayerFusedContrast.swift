@@ -31,7 +31,7 @@ public struct LayerFusedContrast: Intervention {
     public var norm: DoLa.PrematureNorm
 
     public static let defaultLayers = [15]
-    public static let defaultWeight = 0.5
+    public static let defaultWeight = 1.0
 
     public init(rewrite: PromptRewrite = .hallucinationInducing, lowerLayers: [Int] = defaultLayers, weight: Double = defaultWeight,
                 norm: DoLa.PrematureNorm = .final, beta: Double = 1, alpha: Double = 0.1, repetitionPenalty: Double = 1) {
