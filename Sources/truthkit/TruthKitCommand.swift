@@ -19,6 +19,7 @@ struct TruthKitCommand: AsyncParsableCommand {
             JudgeCommand.self,
             ITICommand.self,
             SteerCommand.self,
+            CAADCommand.self,
             MethodsCommand.self,
             ReportCommand.self,
             ViewCommand.self,

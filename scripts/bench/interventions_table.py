@@ -2,7 +2,7 @@
 """Reproduces the interventions table: each method on TruthfulQA, baseline beside it.
 
 For every method this runs `truthkit eval --intervention SPEC --json` (fitted methods are fitted
-first with `truthkit iti fit` / `truthkit steer fit` on the same data and scored fold by fold on
+first with `truthkit iti fit` / `truthkit steer fit` / `truthkit caad fit` on the same data and scored fold by fold on
 held-out questions only) and prints one Markdown row per method: baseline and intervened scores
 (MC1/MC2 for multiple choice; BLEU/ROUGE-1 accuracy — and the judge's % true and % true*info with
 --judge — for generation), the paired difference with its 95% bootstrap interval, the KL
@@ -11,7 +11,7 @@ stored, so an interrupted table resumes.
 
 Usage:
     python3 scripts/bench/interventions_table.py [--limit 817] [--truthkit .build/release/truthkit]
-        [--methods dola,icd,iti,steer,sc,id] [--work DIR]
+        [--methods dola,icd,lol,iti,steer,caad,sc,id] [--work DIR]
     python3 scripts/bench/interventions_table.py --task gen --limit 100 --methods dola,iti [--judge MODEL]
 """
 import argparse
@@ -42,6 +42,9 @@ def main():
     ap.add_argument("--steer-layers", default="12,15,18")
     ap.add_argument("--amateur", help="cd: the amateur model (a GGUF sharing the expert's vocabulary)")
     ap.add_argument("--cd", default="beta=0.5", help="cd: settings after the amateur")
+    ap.add_argument("--lol", default="", help="lol: settings (default: the registry's, chosen on training questions)")
+    ap.add_argument("--caad", default="", help="caad: settings after the store (default: the registry's)")
+    ap.add_argument("--caad-questions", default="10", help="caad: questions per fold's store (`caad fit --questions`)")
     ap.add_argument("--sc", default="", help="sc: settings (default: the registry's)")
     ap.add_argument("--id", default="", help="id: settings (default: the registry's)")
     ap.add_argument("--task", choices=["mc", "gen"], default="mc")
@@ -61,6 +64,8 @@ def main():
             specs[method] = "dola:layers=high"
         elif method == "icd":
             specs[method] = "icd"
+        elif method == "lol":
+            specs[method] = f"lol:{args.lol}" if args.lol else "lol"
         elif method == "cd":
             if not args.amateur:
                 sys.exit("method cd needs --amateur PATH")
@@ -75,6 +80,11 @@ def main():
             if not os.path.exists(fit):
                 run([tk, "steer", "fit", "--limit", limit, "--layers", args.steer_layers, "--out", fit] + data)
             specs[method] = f"steer:file={fit},{args.steer}"
+        elif method == "caad":
+            fit = os.path.join(args.work, f"caad-{limit}{tag}.json")
+            if not os.path.exists(fit):
+                run([tk, "caad", "fit", "--limit", limit, "--questions", args.caad_questions, "--out", fit] + data)
+            specs[method] = f"caad:file={fit}" + (f",{args.caad}" if args.caad else "")
         elif method == "sc":
             specs[method] = f"sc:{args.sc}" if args.sc else "sc"
         elif method == "id":

@@ -12,6 +12,8 @@ public enum MethodKind: String, Sendable, CaseIterable {
     /// Draws several sampled answers per prompt and combines them while generating
     /// (self-consistency, integrative decoding); multiple choice is the model's own.
     case ensemble
+    /// Adds next-token logits retrieved from a store of truthful contexts (CAAD).
+    case retrieval
 }
 
 /// Everything TruthKit knows about one method: name, what it does, its parameters, whether it is

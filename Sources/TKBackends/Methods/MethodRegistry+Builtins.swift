@@ -59,18 +59,22 @@ extension MethodRegistry {
             kind: .logitsRule,
             parameters: [MethodParameter("induce", .path(keywords: ["default"]), default: "default", help: "the inducing prompt: the built-in one or a UTF-8 text file")] + contrastKnobs,
             build: { a, _ in
-                let rewrite: PromptRewrite
-                if a.word("induce") == "default" {
-                    rewrite = .hallucinationInducing
-                } else {
-                    let path = a.string("induce")!
-                    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                        throw InterventionError(.badValue, "icd: cannot read the inducing prompt file \(path); give induce=default or a readable UTF-8 text file")
-                    }
-                    let digest = try FileDigest.sha256(of: URL(fileURLWithPath: path)).hex
-                    rewrite = .prefix(text, label: "induce-file:\(URL(fileURLWithPath: path).lastPathComponent)@sha256:\(digest.prefix(16))")
-                }
-                return ContrastiveDecoding.induced(rewrite, beta: a.double("beta"), alpha: a.double("alpha"), repetitionPenalty: a.double("penalty"))
+                ContrastiveDecoding.induced(try inducingRewrite(a), beta: a.double("beta"), alpha: a.double("alpha"), repetitionPenalty: a.double("penalty"))
+            }),
+        MethodDescriptor(
+            name: "lol", summary: "LOL (reduced): induce-then-contrast at the final and lower layers, fused (final + weight × mean of the lower layers' contrasts)",
+            kind: .logitsRule,
+            parameters: [
+                MethodParameter("induce", .path(keywords: ["default"]), default: "default", help: "the inducing prompt: the built-in one or a UTF-8 text file"),
+                MethodParameter("layers", .layers(keywords: []), default: LayerFusedContrast.defaultLayers.map(String.init).joined(separator: ","),
+                                help: "lower layers contrasted besides the final one (0 = embeddings; chosen on training folds, see README)"),
+                MethodParameter("weight", .real(0...100), default: MethodParameter.number(LayerFusedContrast.defaultWeight), help: "weight of the lower layers' mean contrast (0 = ICD)"),
+                MethodParameter("norm", .choice(["none", "final"]), default: "final", help: "apply the final norm to lower layers before the output head"),
+            ] + contrastKnobs,
+            build: { a, _ in
+                LayerFusedContrast(rewrite: try inducingRewrite(a), lowerLayers: a.layerList("layers") ?? [], weight: a.double("weight"),
+                                   norm: DoLa.PrematureNorm(rawValue: a.word("norm")!)!, beta: a.double("beta"), alpha: a.double("alpha"),
+                                   repetitionPenalty: a.double("penalty"))
             }),
         MethodDescriptor(
             name: "proxy", summary: "proxy-tuning: add the difference between a tuned and an untuned small model",
@@ -135,6 +139,32 @@ extension MethodRegistry {
                 return try SteeringIntervention(vectors: vectors, alpha: a.double("alpha"))
             }),
         MethodDescriptor(
+            name: "caad", summary: "CAAD: add the softmax-weighted next-token logits of the nearest stored truthful contexts",
+            kind: .retrieval,
+            parameters: [
+                MethodParameter("file", .path(keywords: []), required: true, help: "the store from `truthkit caad fit`"),
+                MethodParameter("coefficient", .real(0...100), default: MethodParameter.number(CAAD.defaultCoefficient), help: "strength λ of the retrieved logits (0 = the model alone)"),
+                MethodParameter("top", .integer(1...10_000), default: String(CAAD.defaultTop), help: "neighbours retrieved per position"),
+                MethodParameter("temperature", .real(0.0001...100), default: MethodParameter.number(CAAD.defaultTemperature), help: "softmax temperature over cosine similarities"),
+                MethodParameter("threshold", .real(0...0.99), default: MethodParameter.number(CAAD.defaultThreshold), help: "smallest weight a neighbour keeps (the reference's 0.01)"),
+                MethodParameter("fold", .integer(0...1000), default: "0", help: "which fold's store (evaluations set it per fold)"),
+            ],
+            fitCommand: "truthkit caad fit",
+            readFit: { a in
+                let fit = try CAADFit.load(path: a.string("file")!)
+                return (fit.split, { try fit.checkData(checksum: $0) })
+            },
+            build: { a, model in
+                let path = a.string("file")!
+                let fit = try CAADFit.load(path: path)
+                try fit.model.check(against: model, fingerprint: fit.model.fingerprint == nil ? nil : try ModelFingerprint.of(path: model.path), what: "this CAAD fit")
+                let fold = a.int("fold")
+                let digest = try FileDigest.sha256(of: URL(fileURLWithPath: path)).hex
+                return CAAD(store: try fit.store(fold: fold), coefficient: a.double("coefficient"), top: a.int("top"),
+                            temperature: a.double("temperature"), threshold: a.double("threshold"),
+                            label: "\(URL(fileURLWithPath: path).lastPathComponent)@sha256:\(digest.prefix(16))#fold\(fold)")
+            }),
+        MethodDescriptor(
             name: "sc", summary: "self-consistency: sample k answers and return the one the others agree with most (majority vote)",
             kind: .ensemble,
             parameters: samplingKnobs(count: SelfConsistency.defaultCount, temperature: SelfConsistency.defaultTemperature, topP: 1,
@@ -153,6 +183,18 @@ extension MethodRegistry {
                                    help: "re-asking input: the instruction then the prompt's question block again, or the reference's 'Refined Answer:'")],
             build: { a, _ in IntegrativeDecoding(sampling: sampling(a), reask: IntegrativeDecoding.reasks[a.word("reask")!]!) }),
     ]
+
+    /// The `induce=` prompt of the induce-then-contrast methods: the built-in one, or a text file
+    /// labelled by its name and digest (so the fingerprint changes with its contents).
+    static func inducingRewrite(_ a: MethodArguments) throws -> PromptRewrite {
+        guard a.word("induce") != "default" else { return .hallucinationInducing }
+        let path = a.string("induce")!
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw InterventionError(.badValue, "\(a.descriptor.name): cannot read the inducing prompt file \(path); give induce=default or a readable UTF-8 text file")
+        }
+        let digest = try FileDigest.sha256(of: URL(fileURLWithPath: path)).hex
+        return .prefix(text, label: "induce-file:\(URL(fileURLWithPath: path).lastPathComponent)@sha256:\(digest.prefix(16))")
+    }
 
     /// Loads a second model, labelled `file@sha256:…` for the run's settings (so the fingerprint
     /// changes with it).

@@ -182,10 +182,7 @@ public actor NativeModel: LanguageModel {
                 zip(plan.continuation(i), predictors).map { t, p in (p.logProbability(of: t), p.argmax == t) }
             }
         case .rule(let scoring, let points, let second):
-            guard points.isEmpty else {
-                throw InterventionError(.badValue, "a scoring rule that reads both projected layers and second models is not supported yet")
-            }
-            perToken = try secondModelScores(request, plan: plan, rule: scoring, secondModels: second)
+            perToken = try secondModelScores(request, plan: plan, rule: scoring, points: points, secondModels: second)
         }
         return perToken.enumerated().map { i, tokens in
             let lps = tokens.map(\.0)
@@ -196,13 +193,15 @@ public actor NativeModel: LanguageModel {
     }
 
     /// The model's rows and each second model's rows for the same continuation tokens, combined
-    /// by the rule.
-    func secondModelScores(_ request: ScoringRequest, plan: PrefixScorer.Plan, rule: any ScoringRule,
+    /// by the rule. With projected points (LOL), the model and every second model record them and
+    /// contribute their projected rows too.
+    func secondModelScores(_ request: ScoringRequest, plan: PrefixScorer.Plan, rule: any ScoringRule, points: [ProjectedPoint],
                            secondModels: [PrefixScorer]) throws -> [[(Double, Bool)]] {
-        let expertRows = try scorer.run(plan) { hidden, _, targets in
-            try TokenScorer.logProbRows(session: session, hidden: hidden, targets: targets)
+        let recording = points.compactMap(\.point)
+        let expertRows = try scorer.run(plan, recording: recording) { hidden, recorded, targets in
+            try TokenScorer.logProbRows(session: session, hidden: hidden, recorded: recorded, points: points, targets: targets)
         }
-        var secondRows: [[[[Float]]]] = []  // [second model][continuation][token] → row
+        var secondRows: [[[[[Float]]]]] = []  // [second model][continuation][token] → final row, then projected rows
         for (k, a) in rule.secondModels.enumerated() {
             let context = a.context(for: request.context)
             let rewrittenShared = a.context(for: request.sharedPrefix)
@@ -212,14 +211,15 @@ public actor NativeModel: LanguageModel {
                 throw InterventionError(.tokenMismatch, "\(intervention?.name ?? "the method"): the amateur \(a.label) splits continuation \(request.continuations[i].debugDescription) into tokens \(Array(secondPlan.continuation(i))) but the expert into \(Array(plan.continuation(i))); the contexts must end the same way (rewrite only the beginning of the prompt)")
             }
             let session = secondModels[k].session
-            secondRows.append(try secondModels[k].run(secondPlan) { hidden, _, targets in
-                try TokenScorer.logProbRows(session: session, hidden: hidden, targets: targets)
+            secondRows.append(try secondModels[k].run(secondPlan, recording: recording) { hidden, recorded, targets in
+                try TokenScorer.logProbRows(session: session, hidden: hidden, recorded: recorded, points: points, targets: targets)
             })
         }
         return plan.sequences.indices.map { i in
             zip(plan.continuation(i), expertRows[i]).enumerated().map { j, pair in
                 let (t, expert) = pair
-                let score = rule.scoreRow(final: expert, projected: [], second: secondRows.map { $0[i][j] }, targets: [t])
+                let score = rule.scoreRow(final: expert[0], projected: Array(expert.dropFirst()),
+                                          second: secondRows.flatMap { $0[i][j] }, targets: [t])
                 return (score.scores[t]!, score.greedy == t)
             }
         }

@@ -17,15 +17,45 @@ extension TokenScorer {
         return logits.row(r).map { $0 - l }
     }
 
-    /// Whole log-probability rows (empty for rows with no targets), for contrastive decoding.
-    static func logProbRows(session: InferenceSession, hidden: FloatMatrix, targets: [[Int32]]) throws -> [[Float]] {
+    /// Whole log-probability rows for the rows that have targets (second-model rules): per row the
+    /// final layer's row, then one row per projected point (`recorded` holds the same rows at the
+    /// points' hook points); an empty list for rows with no targets.
+    static func logProbRows(session: InferenceSession, hidden: FloatMatrix, recorded: [HookPoint: FloatMatrix] = [:],
+                            points: [ProjectedPoint] = [], targets: [[Int32]]) throws -> [[[Float]]] {
         precondition(targets.count == hidden.rows, "one target list per row")
-        var out: [[Float]] = []
+        var out: [[[Float]]] = []
         out.reserveCapacity(hidden.rows)
         try forEachChunk(session: session, hidden: hidden) { logits, lse, start in
-            for r in 0..<logits.rows { out.append(targets[start + r].isEmpty ? [] : logProbRow(logits, lse, r)) }
+            let needed = (0..<logits.rows).filter { !targets[start + $0].isEmpty }
+            let projected = try projectedRows(session: session, recorded: recorded, points: points, rows: needed.map { start + $0 })
+            var i = 0
+            for r in 0..<logits.rows {
+                guard !targets[start + r].isEmpty else { out.append([]); continue }
+                let final = logProbRow(logits, lse, r)
+                out.append([final] + points.indices.map { k in projected[k].map { logProbRow($0.0, $0.1, i) } ?? final })
+                i += 1
+            }
         }
         return out
+    }
+
+    /// Each point's logits and log-sum-exps for the chosen rows of `recorded`, one head projection
+    /// per point (none for a point that is the final layer itself).
+    static func projectedRows(session: InferenceSession, recorded: [HookPoint: FloatMatrix], points: [ProjectedPoint],
+                              rows chosen: [Int]) throws -> [Int: (FloatMatrix, [Float])] {
+        var projected: [Int: (FloatMatrix, [Float])] = [:]
+        guard !chosen.isEmpty else { return projected }
+        for (k, p) in points.enumerated() {
+            guard let point = p.point else { continue }
+            guard let source = recorded[point] else {
+                throw InterventionError(.badLayers, "no activations were recorded at \(point)")
+            }
+            let rows = FloatMatrix(rows: chosen.count, cols: source.cols)
+            for (i, r) in chosen.enumerated() { rows.copyRows(from: source, r..<(r + 1), to: i) }
+            let l = session.logits(fromHidden: rows, applyFinalNorm: p.applyFinalNorm)
+            projected[k] = (l, Elementwise.logSumExp(l))
+        }
+        return projected
     }
 
     /// A rule's per-token scores computed inside the branch batch (rules without second models):
@@ -41,19 +71,7 @@ extension TokenScorer {
         try forEachChunk(session: session, hidden: hidden) { logits, lse, start in
             let needed = (0..<logits.rows).filter { !targets[start + $0].isEmpty }
             // Projected logits for the needed rows only, one head projection per point.
-            var projected: [Int: (FloatMatrix, [Float])] = [:]
-            if !needed.isEmpty {
-                for (k, p) in points.enumerated() {
-                    guard let point = p.point else { continue }
-                    guard let source = recorded[point] else {
-                        throw InterventionError(.badLayers, "no activations were recorded at \(point)")
-                    }
-                    let rows = FloatMatrix(rows: needed.count, cols: source.cols)
-                    for (i, r) in needed.enumerated() { rows.copyRows(from: source, (start + r)..<(start + r + 1), to: i) }
-                    let l = session.logits(fromHidden: rows, applyFinalNorm: p.applyFinalNorm)
-                    projected[k] = (l, Elementwise.logSumExp(l))
-                }
-            }
+            let projected = try projectedRows(session: session, recorded: recorded, points: points, rows: needed.map { start + $0 })
             var neededIndex: [Int: Int] = [:]
             for (i, r) in needed.enumerated() { neededIndex[r] = i }
             for r in 0..<logits.rows {
@@ -63,7 +81,8 @@ extension TokenScorer {
                 }
                 let final = logProbRow(logits, lse, r)
                 let rows = points.indices.map { k in projected[k].map { logProbRow($0.0, $0.1, i) } ?? final }
-                let score = rule.scoreRow(final: final, projected: rows, second: [], targets: targets[start + r])
+                let score = rule.scoreRow(final: final, projected: rows, second: [], hidden: rule.readsHiddenState ? hidden.row(start + r) : nil,
+                                          targets: targets[start + r])
                 if let pick = score.chosenPoint { chosen[points[pick].layer, default: 0] += 1 }
                 out.append(TokenScorer(logprobs: score.scores, argmax: score.greedy))
             }

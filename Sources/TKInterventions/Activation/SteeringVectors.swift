@@ -6,7 +6,7 @@ import TKEngine
 /// that block at each answer's last token, over the fold's training questions only.
 ///
 /// Held-out use follows `ITIFit`: fold f's vectors are applied only to `heldOutQuestions(fold: f)`.
-public struct SteeringFit: Sendable, Codable, Equatable {
+public struct SteeringFit: Sendable, Equatable, FitFile {
     public static let currentFormatVersion = 1
     public static let kind = "truthkit-steering-fit"
 
@@ -65,26 +65,8 @@ public struct SteeringFit: Sendable, Codable, Equatable {
         }
     }
 
-    public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
-
-    public static func load(path: String) throws -> SteeringFit {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ActivationFitError(.badFile, "cannot read steering vectors \(path): \(error.localizedDescription)")
-        }
-        let fit: SteeringFit
-        do { fit = try JSONDecoder().decode(SteeringFit.self, from: data) } catch let e as ActivationFitError {
-            throw e
-        } catch {
-            throw ActivationFitError(.badFile, "\(path) is not a steering fit (\(error)); create one with `truthkit steer fit`")
-        }
-        try fit.validate()
-        return fit
-    }
+    public static let fileDescription = "a steering fit"
+    public static let fitCommand = "truthkit steer fit"
 }
 
 /// One fold's vectors and the questions they came from.

@@ -33,9 +33,10 @@ public final class ContrastiveProcessor: LogitsProcessor {
     }
 
     /// Log-probabilities of the next token under amateur `k` after the generated `tokens`.
-    func amateurLogProbs(_ k: Int, generated: ArraySlice<Int32>) throws -> [Float] {
+    /// `hooks` may record the amateur's activations (LOL reads its lower layers).
+    func amateurLogProbs(_ k: Int, generated: ArraySlice<Int32>, hooks: Hooks = Hooks()) throws -> [Float] {
         guard !amateurPrompts[k].isEmpty else { throw InterventionError(.badValue, "\(decoding.name): the amateur's prompt is empty") }
-        return NextTokenMath.logSoftmax(try sessions[k].nextTokenLogits(after: amateurPrompts[k] + generated))
+        return NextTokenMath.logSoftmax(try sessions[k].nextTokenLogits(after: amateurPrompts[k] + generated, hooks: hooks))
     }
 
     public func process(logits: [Float], activations: [HookPoint: [Float]], tokens: [Int32]) throws -> [Float] {

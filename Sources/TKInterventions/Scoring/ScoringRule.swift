@@ -16,8 +16,24 @@ public protocol ScoringRule: Sendable {
     /// - Parameters:
     ///   - final: the model's log-probability row.
     ///   - projected: one log-probability row per projected point, in `projectedPoints` order.
-    ///   - second: one log-probability row per second model, in `secondModels` order.
+    ///   - second: one log-probability row per second model, in `secondModels` order — or, for a
+    ///     rule with both projected points and second models (LOL), 1 + points rows per second
+    ///     model: its final row, then its rows at the same points.
     func scoreRow(final: [Float], projected: [[Float]], second: [[Float]], targets: [Int32]) -> RuleRowScore
+    /// Whether the rule reads the final block's output at each scored position (CAAD's retrieval
+    /// query); the backend then calls the `hidden:` form of `scoreRow`.
+    var readsHiddenState: Bool { get }
+    /// `scoreRow` with the final block's output at the position (before the final norm), for rules
+    /// that read it.
+    func scoreRow(final: [Float], projected: [[Float]], second: [[Float]], hidden: [Float]?, targets: [Int32]) -> RuleRowScore
+}
+
+extension ScoringRule {
+    public var readsHiddenState: Bool { false }
+
+    public func scoreRow(final: [Float], projected: [[Float]], second: [[Float]], hidden: [Float]?, targets: [Int32]) -> RuleRowScore {
+        scoreRow(final: final, projected: projected, second: second, targets: targets)
+    }
 }
 
 /// An activation a rule reads at each scored position, projected through the output head.
@@ -87,6 +103,25 @@ extension ContrastiveDecoding: ScoringRule {
         var scores: [Int32: Double] = [:]
         for t in targets { scores[t] = combined[Int(t)] }
         let greedy = NextTokenMath.argmax(filteredCombine(expert: final, amateurs: second)).map { Int32($0) } ?? -1
+        return RuleRowScore(scores: scores, greedy: greedy)
+    }
+}
+
+extension LayerFusedContrast: ScoringRule {
+    public func projectedPoints(for model: TransformerModel) throws -> [ProjectedPoint] {
+        zip(lowerLayers, points(layers: model.config.layers)).map {
+            ProjectedPoint(point: $1, applyFinalNorm: norm == .final, layer: $0)
+        }
+    }
+
+    public var secondModels: [Amateur] { contrast.amateurs }
+
+    /// The fused contrast of the final and lower layers; the greedy token is its plausible argmax.
+    public func scoreRow(final: [Float], projected: [[Float]], second: [[Float]], targets: [Int32]) -> RuleRowScore {
+        let expert = [final] + projected
+        var scores: [Int32: Double] = [:]
+        for t in targets { scores[t] = fused(Int(t), expert: expert, amateur: second) }
+        let greedy = greedyToken(expert: expert, amateur: second).map { Int32($0) } ?? -1
         return RuleRowScore(scores: scores, greedy: greedy)
     }
 }

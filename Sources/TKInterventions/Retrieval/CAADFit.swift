@@ -1,0 +1,71 @@
+import Foundation
+
+/// A CAAD fit: one `ContextLogitStore` per fold, each read from truthful answers to questions of
+/// that fold's training side only, with the model, the data checksum and the fold split recorded
+/// (as `ITIFit`), so an evaluation scores each question with the store that never saw it.
+public struct CAADFit: Sendable, Equatable, FitFile {
+    public static let currentFormatVersion = 1
+    public static let kind = "truthkit-caad-fit"
+
+    public var formatVersion: Int
+    public var kind: String
+    public var model: ModelSignature
+    public var dataChecksum: String
+    /// How each stored context was built (the evaluation's prompt preset, then the answer).
+    public var promptTemplate: String
+    /// Questions whose truthful answers fill each fold's store.
+    public var questionsPerFold: Int
+    public var split: QuestionFolds
+    /// Fold f's store (read from questions outside fold f).
+    public var stores: [ContextLogitStore]
+    public var metadata: [String: String]
+
+    public init(model: ModelSignature, dataChecksum: String, promptTemplate: String, questionsPerFold: Int, split: QuestionFolds,
+                stores: [ContextLogitStore], metadata: [String: String] = [:]) {
+        formatVersion = Self.currentFormatVersion
+        kind = Self.kind
+        self.model = model
+        self.dataChecksum = dataChecksum
+        self.promptTemplate = promptTemplate
+        self.questionsPerFold = questionsPerFold
+        self.split = split
+        self.stores = stores
+        self.metadata = metadata
+    }
+
+    /// Throws `.incompatibleData` unless the run uses the data this fit was made from.
+    public func checkData(checksum: String) throws {
+        guard checksum == dataChecksum else {
+            throw ActivationFitError(.incompatibleData, "this CAAD fit was made from data with checksum \(dataChecksum), but the run uses \(checksum); its fold split would not match the questions. Fit again on the data this run uses (`truthkit caad fit --data FILE` or `--data-version V`)")
+        }
+    }
+
+    /// Fold `fold`'s store, checked to exist.
+    public func store(fold: Int) throws -> ContextLogitStore {
+        guard stores.indices.contains(fold) else {
+            throw ActivationFitError(.unknownLocation, "caad: fold \(fold) does not exist; the fit has folds 0…\(stores.count - 1)")
+        }
+        return stores[fold]
+    }
+
+    /// Checks internal consistency: one store per fold, no store holding a question its fold is
+    /// evaluated on, rows of the model's width and vocabulary, finite values.
+    public func validate() throws {
+        func bad(_ text: String) -> ActivationFitError { ActivationFitError(.badFile, "CAAD fit: \(text); the file is damaged or not a CAAD fit, so fit again") }
+        guard kind == Self.kind else { throw bad("kind is '\(kind)', expected '\(Self.kind)'") }
+        guard formatVersion == Self.currentFormatVersion else { throw bad("format version \(formatVersion) is not supported (this build reads \(Self.currentFormatVersion))") }
+        guard stores.count == split.count else { throw bad("\(stores.count) stores for a \(split.count)-fold split") }
+        for (f, s) in stores.enumerated() {
+            guard s.questions.count == s.count, s.logits.count == s.count else { throw bad("fold \(f)'s store has lists of different lengths") }
+            guard s.count > 0 else { throw bad("fold \(f)'s store is empty") }
+            let heldOut = Set(split.heldOut(fold: f))
+            if let leak = s.questions.first(where: { heldOut.contains($0) }) { throw bad("fold \(f)'s store was read from question \(leak), which it holds out") }
+            guard s.embeddings.allSatisfy({ $0.count == model.dim && $0.allSatisfy(\.isFinite) }) else { throw bad("fold \(f) has an embedding that is not \(model.dim) finite values") }
+            let vocab = s.logits[0].count
+            guard vocab > 0, s.logits.allSatisfy({ $0.count == vocab && $0.allSatisfy(\.isFinite) }) else { throw bad("fold \(f) has logit rows of different lengths or non-finite values") }
+        }
+    }
+
+    public static let fileDescription = "a CAAD fit"
+    public static let fitCommand = "truthkit caad fit"
+}
