@@ -80,10 +80,10 @@ struct SweepCommand: AsyncParsableCommand {
             }
         }
         var depths: [InferenceOptions] = [.standard]
-        for e in try exitLayers.map { try list($0, "--exit-layers") } ?? [] {
+        for e in try exitLayers.map({ try list($0, "--exit-layers") }) ?? [] {
             depths.append(try EfficiencyOptions.parse(kvCache: "f32", exitLayer: e, skipLayers: nil, skipEvery: nil))
         }
-        for k in try skipEvery.map { try list($0, "--skip-every") } ?? [] {
+        for k in try skipEvery.map({ try list($0, "--skip-every") }) ?? [] {
             depths.append(try EfficiencyOptions.parse(kvCache: "f32", exitLayer: nil, skipLayers: nil, skipEvery: k))
         }
         for s in skipLayers {

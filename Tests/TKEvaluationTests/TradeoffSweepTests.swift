@@ -63,7 +63,8 @@ import TKTesting
         // The other settings are runs of their own, recorded with their options.
         #expect(report.rows[1].runIds != report.baseline.runIds && report.rows[2].runIds != report.baseline.runIds)
         #expect(report.rows[1].settings == ["kv_cache": "kivi2:group=4,residual=4"])
-        #expect(report.rows[1].kvBytesPerToken == 2 * 2 * 16 * 3 / 8 && report.rows[1].layerFraction == 1)
+        // 2 blocks × (keys + values) × 16 channels × (2 bits + two 16-bit numbers per group of 4 = 10 bits) / 8.
+        #expect(report.rows[1].kvBytesPerToken == 2 * 2 * 16 * 10 / 8 && report.rows[1].layerFraction == 1)
         #expect(report.rows[2].layerFraction == 0.5 && report.rows[2].kvBytesPerToken == 2 * 1 * 16 * 4)
         let json = String(decoding: try OutputJSON.encoder().encode(report), as: UTF8.self)
         #expect(json.contains("\"kv_bytes_per_token\"") && json.contains("\"layer_fraction\"") && json.contains("\"run_ids\""))
