@@ -109,10 +109,10 @@ struct SweepCommand: AsyncParsableCommand {
         printError("loading \(path)")
         let transformer = try TransformerModel(path: path)
         // An exit at the block count is the full model: one row, the baseline's run.
-        let grid = try grid().map { o -> InferenceOptions in
-            var o = o
+        var grid: [InferenceOptions] = []
+        for var o in try self.grid() {
             if o.exitLayer == transformer.config.layers { o.exitLayer = nil }
-            return o
+            if !grid.contains(o) { grid.append(o) }
         }
         for o in grid { try o.validate(for: transformer.config) }
         let fingerprint = try ModelFingerprint.of(path: path)
