@@ -2,7 +2,8 @@ import TKGGUF
 import TKKernels
 
 extension InferenceSession {
-    /// Runs `batch` through every block, appending its keys/values to the cache.
+    /// Runs `batch` through every block (or those `options` run: early exit, layer skipping),
+    /// appending its keys/values to the cache.
     ///
     /// Returns the last block's residual stream (before the final norm) for `batch.outputRows`,
     /// as `outputRows.count × dim`; turn it into logits with `logits(fromHidden:)`.
@@ -21,7 +22,10 @@ extension InferenceSession {
         for r in batch.outputRows where r < 0 || r >= n {
             throw EngineError(.invalidRequest, "output row \(r) is outside the batch of \(n)")
         }
-        if !hooks.isEmpty { try hooks.validate(for: c) }
+        if !hooks.isEmpty {
+            try hooks.validate(for: c)
+            if !options.isStandard { try options.validate(hooks: hooks, for: c) }
+        }
         let prefix = length
         let context = { (point: HookPoint) in
             { HookContext(point: point, tokens: batch.tokens, positions: batch.positions, segments: batch.segments, config: c) }
@@ -29,7 +33,7 @@ extension InferenceSession {
 
         embed(batch)
         hooks.run(.embedding, x, context(.embedding))
-        for l in 0..<c.layers {
+        for l in layersRun {
             runLayer(l, batch: batch, prefix: prefix, hooks: hooks, context: context)
         }
         // One scan of the last residual (n × dim, negligible beside the matmuls) catches a NaN or
@@ -80,7 +84,7 @@ extension InferenceSession {
         }
         hooks.run(.embedding, x, context(.embedding))
         if !Self.isFinite(x) { return damaged("the embedding output") }
-        for l in 0..<model.config.layers {
+        for l in layersRun {
             runLayer(l, batch: batch, prefix: prefix, hooks: hooks, context: context)
             if !Self.isFinite(x) { return damaged("the residual stream after layer \(l) (tensors blk.\(l).*)") }
         }

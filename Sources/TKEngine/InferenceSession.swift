@@ -7,6 +7,10 @@ import TKKernels
 public final class InferenceSession {
     public let model: TransformerModel
     public let compute: ComputeContext
+    /// KV-cache format and the blocks that run (`InferenceOptions`); `.standard` by default.
+    public let options: InferenceOptions
+    /// The blocks a forward pass runs, in order (every block unless `options` exit early or skip).
+    let layersRun: [Int]
     /// Number of positions in the KV cache.
     public internal(set) var length: Int = 0
     /// Token ids whose keys/values fill cache rows `0..<length` (for reusing a shared prefix).
@@ -21,8 +25,12 @@ public final class InferenceSession {
     /// Scratch a family's block asks for by name (`BlockStep.scratch`), created on first use.
     private var namedScratch: [String: FloatMatrix] = [:]
 
-    public init(model: TransformerModel, threads: Int = 2) {
+    /// Precondition: `options` passed `InferenceOptions.validate(for:)` for this model.
+    public init(model: TransformerModel, threads: Int = 2, options: InferenceOptions = .standard) {
         self.model = model
+        self.options = options
+        layersRun = options.layersRun(of: model.config.layers)
+        precondition(!layersRun.isEmpty, "InferenceOptions must leave a block to run (validate them first)")
         compute = ComputeContext(threads: threads)
         let c = model.config
         keys = (0..<c.layers).map { _ in FloatMatrix(rows: 0, cols: c.kvDim, capacityRows: 64) }

@@ -12,10 +12,15 @@ public struct ComparisonGroup: Sendable {
     /// Loads the intervened model for this group (called once, when the group's turn comes, so
     /// only one fold's model is in memory at a time).
     public var load: @Sendable () async throws -> any LanguageModel
+    /// Added to this group's run key beside the comparison's settings (engine options that change
+    /// its numbers, so the run is the one `eval` with the same options stores).
+    public var settings: [String: String]
 
-    public init(label: String, items: Set<Int>, load: @escaping @Sendable () async throws -> any LanguageModel) {
+    public init(label: String, items: Set<Int>, settings: [String: String] = [:],
+                load: @escaping @Sendable () async throws -> any LanguageModel) {
         self.label = label
         self.items = items
+        self.settings = settings
         self.load = load
     }
 }
@@ -66,8 +71,9 @@ public struct FoldedComparison<T: EvaluationTask>: Sendable {
     }
 
     /// One side's run, with `after` applied and the run finished when complete.
-    func side(_ items: [T.Item], model: any LanguageModel, label: String) async throws -> EvaluationOutcome<T.Result> {
-        var outcome = try await evaluator.run(task, items: items, model: model, data: data, settings: settings, label: label)
+    func side(_ items: [T.Item], model: any LanguageModel, label: String, settings extra: [String: String] = [:]) async throws -> EvaluationOutcome<T.Result> {
+        var outcome = try await evaluator.run(task, items: items, model: model, data: data,
+                                              settings: settings.merging(extra) { a, _ in a }, label: label)
         if let after { outcome.results = try await after(outcome.results, outcome.key, label) }
         if finishRuns { try await outcome.finishIfComplete(summary: try task.summarize(outcome.results).metrics.mapValues(\.mean)) }
         return outcome
@@ -88,7 +94,7 @@ public struct FoldedComparison<T: EvaluationTask>: Sendable {
             guard !groupItems.isEmpty else { continue }
             let model = try await group.load()
             fingerprint = model.identity.fingerprint
-            let outcome = try await side(groupItems, model: model, label: group.label)
+            let outcome = try await side(groupItems, model: model, label: group.label, settings: group.settings)
             intervened += outcome.results
             runIDs.append(outcome.runID)
         }

@@ -229,6 +229,22 @@ public final class Tokenizer: Sendable {
 
     // MARK: Encoding
 
+    /// True when `text` begins with the BOS token's text — a chat template that writes
+    /// `{{ bos_token }}` itself, as Gemma's and Llama 3's do.
+    public func startsWithBOSText(_ text: String) -> Bool {
+        guard let bos = bosID else { return false }
+        let piece = tokenBytes(bos)
+        return !piece.isEmpty && text.utf8.starts(with: piece)
+    }
+
+    /// Token ids of a prompt TruthKit assembled (a text preset or a rendered chat template):
+    /// special-token texts become their tokens (`<|im_start|>`, `<start_of_turn>`), and BOS is
+    /// added where the vocabulary asks for it unless the text already starts with it, so a prompt
+    /// never begins with two BOS (the template's and the tokenizer's).
+    public func encodePrompt(_ text: String) -> [Int32] {
+        encode(text, addSpecial: !startsWithBOSText(text), parseSpecial: true)
+    }
+
     /// Token ids for `text`.
     ///
     /// - Parameters:

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TKBackends
 import TKBenchmarks
+import TKEngine
 import TKEvalCore
 import TKInterventions
 import TKKernels
@@ -58,16 +59,21 @@ struct BackendOptions: ParsableArguments {
         }
     }
 
-    /// Loads the model `--model` names on the chosen backend.
-    func makeModel(_ option: ModelOption, engine: EngineOptions) async throws -> LoadedModel {
+    /// Loads the model `--model` names on the chosen backend; `inference` (KV-cache format, early
+    /// exit, layer skipping) applies to the native engine and joins the run key's settings.
+    func makeModel(_ option: ModelOption, engine: EngineOptions, inference: InferenceOptions = .standard) async throws -> LoadedModel {
+        if backend != .native && !inference.isStandard {
+            throw ValidationError("--kv-cache, --exit-layer and --skip-layers/--skip-every apply to the native backend; a server runs its own cache and layers")
+        }
         switch backend {
         case .native:
             let path = try await option.resolvedPath()
             printError("loading \(path)")
             let native = try NativeModel.load(path: path, threads: engine.threads,
-                                              intervention: try intervention.map(InterventionSpec.init(parsing:)))
+                                              intervention: try intervention.map(InterventionSpec.init(parsing:)), options: inference)
             await native.setGenerationActivations(activations)
             var settings = ["backend": "native"].merging(activationSettings) { a, _ in a }
+            settings.merge(inference.settings) { a, _ in a }
             if let intervention { settings["intervention"] = intervention }
             return LoadedModel(model: native, settings: settings,
                                chatRenderer: try GGUFChatRenderer(tokenizer: native.model.tokenizer),

@@ -38,6 +38,7 @@ struct EvalCommand: AsyncParsableCommand {
     @OptionGroup var engine: EngineOptions
     @OptionGroup var backend: BackendOptions
     @OptionGroup var judge: JudgeOptions
+    @OptionGroup var efficiency: EfficiencyOptions
 
     @Option(help: "Task: truthfulqa-mc (default), truthfulqa-gen, or mc (a generic multiple-choice --data file: JSONL with question/choices/answer, or GPQA's CSV).")
     var task: TaskName = .truthfulqaMC
@@ -91,6 +92,9 @@ struct EvalCommand: AsyncParsableCommand {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if lang == "all" && (task != .truthfulqaMC || mode != .scored || data != nil || dataVersion != nil || backend.intervention != nil || showPrompt || out != nil) {
             throw ValidationError("--lang all runs scored multiple choice (--task truthfulqa-mc, --mode scored) on the installed TruthfulQA-Multi files; drop --data, --data-version, --out, --show-prompt and any intervention, or run one --lang at a time")
+        }
+        if !(try efficiency.inferenceOptions()).isStandard && (backend.intervention != nil || lang == "all") {
+            throw ValidationError("--kv-cache, --exit-layer and layer skipping run alone (not with --intervention or --lang all); compare settings with `truthkit sweep`")
         }
         if task == .mc {
             guard data != nil else { throw ValidationError("--task mc needs --data FILE (JSONL with question, choices, answer; or GPQA's CSV)") }
@@ -161,7 +165,7 @@ struct EvalCommand: AsyncParsableCommand {
             return
         }
 
-        let loaded = try await backend.makeModel(model, engine: engine)
+        let loaded = try await backend.makeModel(model, engine: engine, inference: try efficiency.inferenceOptions())
         let format = try promptFormat(for: loaded)
         if showPrompt {
             defer { Task { await loaded.shutdown() } }
@@ -217,7 +221,7 @@ struct EvalCommand: AsyncParsableCommand {
         reportSkipped(dataset.skippedRecords)
         let items = Array(dataset.items.prefix(limit ?? dataset.items.count))
         let task = MultipleChoiceTask(shuffleSeed: dataset.shuffleSeed)
-        let loaded = try await backend.makeModel(model, engine: engine)
+        let loaded = try await backend.makeModel(model, engine: engine, inference: try efficiency.inferenceOptions())
         if showPrompt {
             print(task.context(items[0]) + task.continuation(items[0].choices[0]))
             await loaded.shutdown()

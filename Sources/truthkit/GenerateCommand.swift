@@ -13,6 +13,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     @OptionGroup var model: ModelOption
     @OptionGroup var engine: EngineOptions
+    @OptionGroup var efficiency: EfficiencyOptions
 
     @Argument(help: "The prompt text.")
     var prompt: String
@@ -66,7 +67,9 @@ struct GenerateCommand: AsyncParsableCommand {
     func run() async throws {
         let m = try await loadModel(model)
         let ids = m.tokenizer.encode(prompt, addSpecial: true, parseSpecial: parseSpecial)
-        let session = InferenceSession(model: m, threads: engine.threads)
+        let options = try efficiency.inferenceOptions()
+        try options.validate(for: m.config)
+        let session = InferenceSession(model: m, threads: engine.threads, options: options)
         // Built before generating, so an incompatible intervention fails before any output.
         let applied = try intervention.map { try MethodRegistry.make(try InterventionSpec(parsing: $0), for: m) }
         let request = GenerationRequest(prompt: ids, maxTokens: maxTokens,

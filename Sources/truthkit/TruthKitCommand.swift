@@ -27,6 +27,7 @@ struct TruthKitCommand: AsyncParsableCommand {
             CalibrateCommand.self,
             ProbeCommand.self,
             SelfEvalCommand.self,
+            SweepCommand.self,
         ]
     )
 }

@@ -92,6 +92,23 @@ void tk_argmax_rows(const float *x, int64_t n, int64_t cols, int32_t *out);
 void tk_attention_row(const float *q, const float *keys, const float *values, int64_t total, int64_t kv_ld,
                       int64_t head_dim, float scale, float *scores, float *out);
 
+/// KV-cache formats (kv_cache.c): each replaces a `rows × cols` block (row stride ld) by the
+/// values the format stores. f16: round to half. q8_0: per row, blocks of 32 columns, llama.cpp's
+/// Q8_0. minmax_tokens: per row, groups of `group` columns (KIVI's values); minmax_channels: per
+/// column, groups of `group` rows, whole groups only (KIVI's keys); both `bits`-bit min-max.
+void tk_kv_round_f16(float *x, int64_t rows, int64_t cols, int64_t ld);
+void tk_kv_round_q8_0(float *x, int64_t rows, int64_t cols, int64_t ld);
+void tk_kv_minmax_tokens(float *x, int64_t rows, int64_t cols, int64_t ld, int64_t group, int32_t bits);
+void tk_kv_minmax_channels(float *x, int64_t rows, int64_t cols, int64_t ld, int64_t group, int32_t bits);
+/// Softmax of attention scores over a cache with quantised old rows: row i takes column c's score
+/// from `scores_quant` when c < key_quant_end[i], else from `scores_full`; soft-caps (cap > 0),
+/// hides columns before window_start[i] and from visible[i] on; then splits the probabilities:
+/// columns below value_quant_end[i] go to `probs_quant` (to multiply the quantised values), the
+/// rest stay in `scores_full` (for the full-precision values); each holds zeros elsewhere.
+void tk_kv_mixed_softmax(float *scores_full, const float *scores_quant, float *probs_quant, int64_t rows, int64_t cols,
+                         int64_t ld, const int64_t *visible, const int64_t *window_start, const int64_t *key_quant_end,
+                         const int64_t *value_quant_end, float softcap);
+
 /// A persistent pool of `threads` threads (the caller counts as one) for parallel kernels.
 typedef struct tk_pool tk_pool;
 typedef void (*tk_task_fn)(void *ctx, int32_t index);

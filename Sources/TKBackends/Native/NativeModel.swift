@@ -80,11 +80,14 @@ public actor NativeModel: LanguageModel {
         identity = Self.identity(model: model, fingerprint: fingerprint, intervention: nil)
     }
 
-    /// A model with `intervention` applied; it is checked against the model (layers, amateur
+    /// A model with `intervention` applied and the engine run with `options` (KV-cache format,
+    /// early exit, layer skipping); both are checked against the model (layers, amateur
     /// vocabularies, ranges) here, before anything is scored.
-    public init(model: TransformerModel, threads: Int = 2, fingerprint: String, intervention: (any Intervention)?) throws {
+    public init(model: TransformerModel, threads: Int = 2, fingerprint: String, intervention: (any Intervention)?,
+                options: InferenceOptions = .standard) throws {
         self.model = model
-        session = InferenceSession(model: model, threads: threads)
+        try options.validate(for: model.config)
+        session = InferenceSession(model: model, threads: threads, options: options)
         self.intervention = intervention
         var hooks = Hooks()
         var rule = DecodingRule.plain
@@ -92,6 +95,7 @@ public actor NativeModel: LanguageModel {
             try intervention.validate(for: model)
             hooks = try intervention.hooks(for: model)
             try hooks.validate(for: model.config)
+            try options.validate(hooks: hooks, for: model.config)
             if let scoring = intervention.scoringRule {
                 rule = .rule(scoring, points: try scoring.projectedPoints(for: model), secondModels: scoring.secondModels.map {
                     PrefixScorer(session: InferenceSession(model: $0.model(expert: model), threads: threads), hooks: Hooks())
@@ -100,10 +104,11 @@ public actor NativeModel: LanguageModel {
         }
         scorer = PrefixScorer(session: session, hooks: hooks)
         self.rule = rule
-        identity = Self.identity(model: model, fingerprint: fingerprint, intervention: intervention)
+        identity = Self.identity(model: model, fingerprint: fingerprint, intervention: intervention, options: options)
     }
 
-    static func identity(model: TransformerModel, fingerprint: String, intervention: (any Intervention)?) -> ModelIdentity {
+    static func identity(model: TransformerModel, fingerprint: String, intervention: (any Intervention)?,
+                         options: InferenceOptions = .standard) -> ModelIdentity {
         let name = model.gguf["general.name"]?.stringValue ?? URL(fileURLWithPath: model.path).lastPathComponent
         var details = [
             "path": model.path, "architecture": model.config.architecture,
@@ -115,6 +120,11 @@ public actor NativeModel: LanguageModel {
             details["intervention"] = intervention.name
             for (k, v) in intervention.settings { details["intervention." + k] = v }
         }
+        // The standard engine adds nothing, so its runs keep the keys they always had.
+        if !options.isStandard {
+            print += "+" + options.summary
+            for (k, v) in options.settings { details["engine." + k] = v }
+        }
         return ModelIdentity(name: name, backend: "native", fingerprint: print, details: details)
     }
 
@@ -125,19 +135,24 @@ public actor NativeModel: LanguageModel {
     }
 
     /// Loads `path` with an intervention built for it (`make` gets the loaded model).
-    public static func load(path: String, threads: Int = 2,
+    public static func load(path: String, threads: Int = 2, options: InferenceOptions = .standard,
                             intervention make: (TransformerModel) throws -> (any Intervention)?) throws -> NativeModel {
         let model = try TransformerModel(path: path)
         let intervention = try make(model)
-        return try NativeModel(model: model, threads: threads, fingerprint: try ModelFingerprint.of(path: path), intervention: intervention)
+        return try NativeModel(model: model, threads: threads, fingerprint: try ModelFingerprint.of(path: path), intervention: intervention,
+                               options: options)
     }
 
     /// Loads `path` with the intervention `spec` describes (`dola:layers=high`, `cd:amateur=PATH`, …;
     /// see `MethodRegistry`). Bad specs fail here, before any scoring.
-    public static func load(path: String, threads: Int = 2, intervention spec: InterventionSpec?) throws -> NativeModel {
-        guard let spec else { return try load(path: path, threads: threads) }
+    public static func load(path: String, threads: Int = 2, intervention spec: InterventionSpec?,
+                            options: InferenceOptions = .standard) throws -> NativeModel {
+        guard let spec else {
+            if options.isStandard { return try load(path: path, threads: threads) }
+            return try load(path: path, threads: threads, options: options) { _ in nil }
+        }
         try MethodRegistry.check(spec)
-        return try load(path: path, threads: threads) { try MethodRegistry.make(spec, for: $0) }
+        return try load(path: path, threads: threads, options: options) { try MethodRegistry.make(spec, for: $0) }
     }
 
     public func resetCounters() {
@@ -236,7 +251,7 @@ public actor NativeModel: LanguageModel {
     }
 
     public func generate(_ request: TextGenerationRequest) async throws -> TextGeneration {
-        let ids = model.tokenizer.encode(request.prompt, addSpecial: true)
+        let ids = model.tokenizer.encodePrompt(request.prompt)
         let processor = try intervention?.makeProcessor(model: model, session: session, promptText: request.prompt, promptTokens: ids)
         let result = try session.generate(GenerationRequest(
             prompt: ids, maxTokens: request.maxTokens,

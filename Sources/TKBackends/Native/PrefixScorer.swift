@@ -38,6 +38,8 @@ final class PrefixScorer {
     func plan(context: String, continuations: [String], sharedPrefix: String) throws -> Plan {
         let tok = session.model.tokenizer
         let contextBytes = context.utf8.count
+        // A chat template's own BOS text is context text (its bytes count), not an added token.
+        let bosInText = tok.startsWithBOSText(context)
         var sequences: [[Int32]] = []
         var starts: [Int] = []
         for c in continuations {
@@ -45,8 +47,8 @@ final class PrefixScorer {
                 throw EngineError(.invalidRequest, "an empty continuation has no tokens to score; every choice needs text")
             }
             let text = context + c
-            var ids = tok.encode(text, addSpecial: true)
-            var addedBOS = tok.addsBOS && tok.bosID != nil && ids.first == tok.bosID
+            var ids = tok.encodePrompt(text)
+            var addedBOS = !bosInText && tok.addsBOS && tok.bosID != nil && ids.first == tok.bosID
             if ids.isEmpty || (addedBOS && ids.count == 1) { throw EngineError(.invalidRequest, "continuation tokenizes to nothing") }
             // With no BOS and an empty context, the first token has nothing to be predicted from:
             // score it after the BOS/EOS token, as lm-evaluation-harness does.
@@ -73,7 +75,7 @@ final class PrefixScorer {
         let prefix = Array(sequences[0][..<shared])
         let checkpoint = min(shared - 1, TokenBoundary.firstContinuationToken(
             tokens: prefix, contextBytes: sharedPrefix.utf8.count, textBytes: context.utf8.count,
-            tokenizer: tok, addedBOS: tok.addsBOS && tok.bosID != nil && prefix.first == tok.bosID))
+            tokenizer: tok, addedBOS: !bosInText && tok.addsBOS && tok.bosID != nil && prefix.first == tok.bosID))
         return Plan(sequences: sequences, starts: starts, shared: shared, checkpoint: checkpoint)
     }
 

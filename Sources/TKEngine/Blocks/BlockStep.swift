@@ -59,10 +59,13 @@ public struct BlockStep {
         values.resize(rows: prefix + n)
         keys.copyRows(from: k, 0..<n, to: prefix)
         values.copyRows(from: v, 0..<n, to: prefix)
+        let format = session.options.kvCache
+        format.storeRows(keys, prefix..<(prefix + n))
+        format.storeRows(values, prefix..<(prefix + n))
         let heads = session.heads
         compute.attention(q: q, keys: keys, values: values, prefix: prefix, segment: batch.segments,
                           heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, variant: variant,
-                          positions: batch.positions, into: heads)
+                          positions: batch.positions, cacheFormat: format, into: heads)
         hooks.run(.attentionHeads(layer: l), heads, context(.attentionHeads(layer: l)))
         return heads
     }

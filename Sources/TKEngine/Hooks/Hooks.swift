@@ -25,6 +25,9 @@ public struct Hooks {
 
     public var isEmpty: Bool { handlers.isEmpty }
 
+    /// The points that have hooks.
+    var points: [HookPoint] { Array(handlers.keys) }
+
     public mutating func add(at point: HookPoint, _ function: @escaping HookFunction) {
         handlers[point, default: []].append(function)
     }
