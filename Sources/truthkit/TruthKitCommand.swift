@@ -26,6 +26,7 @@ struct TruthKitCommand: AsyncParsableCommand {
             CalibrateCommand.self,
             ProbeCommand.self,
             SelfEvalCommand.self,
+            DetectCommand.self,
         ]
     )
 }
