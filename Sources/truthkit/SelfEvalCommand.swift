@@ -134,7 +134,7 @@ struct SelfEvalCommand: AsyncParsableCommand {
             let (run, chosen, _) = try SelfEvaluationItem.load(store: resultStore, answersRunID: runID!, source: try CorrectnessSource(parsing: labels), limit: limit)
             let version = run.key.settings["data_version"].flatMap(TruthfulQAVersion.init(rawValue:)) ?? dataVersion
             let dataset = try TruthfulQADataset.loadForGeneration(version: version)
-            prompting = .fewShot(PTrueExample.fromReferences(dataset.items, excluding: Set(chosen.map(\.question)), shots: shots))
+            prompting = .fewShot(try PTrueExample.fromReferences(dataset.items, excluding: Set(chosen.map(\.question)), shots: shots))
         case .pTrueBrainstorm: prompting = .brainstorm(ideas: ideas)
         default: prompting = .zeroShot
         }

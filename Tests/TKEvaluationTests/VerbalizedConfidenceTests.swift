@@ -75,15 +75,18 @@ struct VerbalizedConfidenceTests {
         #expect(throws: EvaluationError.self) { try PTrueTask(prompting: .brainstorm(ideas: 5)).context(for: item) }
     }
 
-    @Test func fewShotExamplesComeFromOtherQuestionsWithBalancedLabels() {
+    @Test func fewShotExamplesComeFromOtherQuestionsWithBalancedLabels() throws {
+        // Question 3 has no best incorrect answer (as in the 2021 CSVs): its first incorrect one stands in.
         let items = (0..<6).map { i in
-            TruthfulQAItem(index: i, question: "Q\(i)?", bestAnswer: "T\(i)", bestIncorrectAnswer: "F\(i)",
+            TruthfulQAItem(index: i, question: "Q\(i)?", bestAnswer: "T\(i)", bestIncorrectAnswer: i == 3 ? nil : "F\(i)", incorrectAnswers: ["G\(i)"],
                            mc1: ChoiceSet(choices: ["T", "F"], labels: [1, 0]), mc2: ChoiceSet(choices: ["T", "F"], labels: [1, 0]))
         }
-        let examples = PTrueExample.fromReferences(items, excluding: ["Q5?", "Q0?"], shots: 3)
+        let examples = try PTrueExample.fromReferences(items, excluding: ["Q5?", "Q0?"], shots: 3)
         #expect(examples.map(\.question) == ["Q4?", "Q3?", "Q2?"])
         #expect(examples.map(\.isTrue) == [true, false, true])
-        #expect(examples.map(\.answer) == ["T4", "F3", "T2"])
+        #expect(examples.map(\.answer) == ["T4", "G3", "T2"])
+        // Asking for more examples than the other questions hold is an error, never a shorter prompt.
+        #expect(throws: EvaluationError.self) { try PTrueExample.fromReferences(items, excluding: ["Q5?", "Q0?"], shots: 5) }
     }
 }
 

@@ -39,15 +39,23 @@ public struct PTrueExample: Sendable, Equatable {
     /// Kadavath et al. drew their examples from the model's own labelled samples on other
     /// questions; reference answers need no labels and no extra generation, and say so in the run's
     /// settings (`examples`).
-    public static func fromReferences(_ items: [TruthfulQAItem], excluding excluded: Set<String>, shots: Int) -> [PTrueExample] {
+    ///
+    /// The 2021 CSVs name no best incorrect answer; the first incorrect answer stands in for it.
+    ///
+    /// - Throws: `EvaluationError` when the data has fewer than `shots` usable questions (never a
+    ///   prompt with fewer examples than asked for).
+    public static func fromReferences(_ items: [TruthfulQAItem], excluding excluded: Set<String>, shots: Int) throws -> [PTrueExample] {
         var examples: [PTrueExample] = []
         for (n, item) in items.reversed().filter({ !excluded.contains($0.question) }).enumerated() {
-            guard let best = item.bestAnswer, let worst = item.bestIncorrectAnswer else { continue }
+            guard let best = item.bestAnswer, let worst = item.bestIncorrectAnswer ?? item.incorrectAnswers.first else { continue }
             let pair = [PTrueExample(question: item.question, answer: best, isTrue: true),
                         PTrueExample(question: item.question, answer: worst, isTrue: false)]
             // One answer per question: true for even positions, false for odd.
             examples.append(pair[n % 2])
             if examples.count == shots { break }
+        }
+        guard examples.count == shots else {
+            throw EvaluationError("only \(examples.count) questions outside the scored answers have a best answer and an incorrect answer; ask for --shots \(examples.count) or fewer")
         }
         return examples
     }
