@@ -124,7 +124,11 @@ struct SelfEvalCommand: AsyncParsableCommand {
                                                    binning: Binning(scheme: scheme, count: bins))
             if json { try printJSON(report); return }
             print("\(report.method) on \(report.asked) questions (stored as run \(report.runId)); \(report.parsed) replies read, \(report.parseFailures.count) unreadable; labels: \(report.labels); \(report.unlabelled.count) unlabelled")
-            print(Self.line(report.summary, seconds: report.seconds))
+            if let summary = report.summary {
+                print(Self.line(summary, seconds: report.seconds))
+            } else {
+                print("no reply could be read, so there is no calibration to report; first failure: item \(report.parseFailures[0].index), \(report.parseFailures[0].reason)")
+            }
             if let opt = report.lingOpt { print("Ling-opt (per-expression accuracy on the other folds): " + Self.line(opt, seconds: nil)) }
             return
         }

@@ -5,7 +5,8 @@ import TKMetrics
 
 extension SelfEvaluationPass {
     /// What `truthkit selfeval --method verb-1s-top1|verb-1s-topK|ling-1s --json` prints: the
-    /// calibration summary (over the replies that were read and labelled) at the top level.
+    /// calibration summary (over the replies that were read and labelled) at the top level, absent
+    /// when no reply could be read (a small model that ignores the format: the failures say so).
     public struct VerbalizedReport: Sendable, Encodable {
         public struct Failure: Sendable, Encodable {
             public var index: Int
@@ -23,7 +24,7 @@ extension SelfEvaluationPass {
         /// Read replies whose guess has no label (an item without false references).
         public var unlabelled: [Int]
         public var seconds: Double
-        public var summary: CalibrationSummary
+        public var summary: CalibrationSummary?
         /// Ling. 1S only: each expression mapped to the accuracy of that expression on the other
         /// folds' items (Ling-opt), scored on the held-out fold.
         public var lingOpt: CalibrationSummary?
@@ -31,7 +32,7 @@ extension SelfEvaluationPass {
         private enum CodingKeys: String, CodingKey { case method, runId, labels, parsed, asked, parseFailures, unlabelled, seconds, lingOpt }
 
         public func encode(to encoder: any Encoder) throws {
-            try summary.encode(to: encoder)
+            try summary?.encode(to: encoder)
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(method, forKey: .method)
             try c.encode(runId, forKey: .runId)
@@ -61,14 +62,11 @@ extension SelfEvaluationPass {
             guard let value = r.metrics[labelMetric] else { unlabelled.append(r.index); continue }
             labelled.append((r.index, reading, value == 1))
         }
-        guard !labelled.isEmpty else {
-            throw EvaluationError("none of the \(outcome.results.count) replies was read and labelled (\(failures.count) parse failures, first: \(failures.first?.reason ?? "-")); a small model may not follow the format — `--json` lists every failure")
-        }
         let predictions = labelled.map { ConfidencePrediction(confidence: $0.reading.confidence, correct: $0.correct) }
-        let summary = try CalibrationSummary(predictions, binning: binning, bootstrap: bootstrap)
-        try await outcome.finishIfComplete(summary: summary)
+        let summary = labelled.isEmpty ? nil : try CalibrationSummary(predictions, binning: binning, bootstrap: bootstrap)
+        if let summary { try await outcome.finishIfComplete(summary: summary) }
         var lingOpt: CalibrationSummary?
-        if task.style == .linguistic {
+        if task.style == .linguistic, !labelled.isEmpty {
             let fitted = Self.lingOpt(labelled.map { ($0.reading.expression ?? "", $0.reading.confidence, $0.correct) }, folds: min(folds, labelled.count))
             lingOpt = try CalibrationSummary(fitted, binning: binning, bootstrap: bootstrap)
         }
