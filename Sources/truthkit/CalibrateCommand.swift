@@ -12,10 +12,10 @@ extension Binning.Scheme: ExpressibleByArgument {}
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
-        abstract: "Calibration of a stored TruthfulQA MC run: ECE, RMS-CE, Brier, AUROC, AURC, reliability bins.",
+        abstract: "Calibration of a stored multiple-choice run (truthfulqa-mc or mc): ECE, RMS-CE, Brier, AUROC, AURC, reliability bins.",
         discussion: """
             Confidence = the top MC1 choice's softmax probability over the MC1 choices; outcome = MC1 \
-            correctness. Overall and per category, with bootstrap intervals, and ECE-t/Brier-t after \
+            correctness (for a generic `eval --task mc` run: the top option's, and acc). Overall and per category, with bootstrap intervals, and ECE-t/Brier-t after \
             temperature scaling fitted on k−1 folds and scored on the held-out fold. Presets: \
             --preset kadavath (10 equal-mass bins), --preset polygraph (20 equal-width bins).
             """
@@ -23,7 +23,7 @@ struct CalibrateCommand: ParsableCommand {
 
     enum Preset: String, ExpressibleByArgument, CaseIterable { case kadavath, polygraph }
 
-    @Argument(help: "The run's id, as `truthkit runs list` shows it (a truthfulqa-mc run).")
+    @Argument(help: "The run's id, as `truthkit runs list` shows it (a truthfulqa-mc or mc run).")
     var runID: Int64
 
     @Option(help: "Number of bins.")

@@ -45,28 +45,30 @@ struct JudgeOptions: ParsableArguments {
     /// Loads the judge model and builds the judge; `references` are the items the paper judge's
     /// few-shot examples come from (never the judged question itself).
     func load(threads: Int, references: [JudgeReference]) async throws -> Loaded {
-        guard let name = judgeModel else { throw ValidationError("no --judge given") }
-        let model: any LanguageModel
-        var close: @Sendable () async -> Void = {}
-        if let judgeBaseURL {
-            guard let url = URL(string: judgeBaseURL), url.scheme != nil else {
-                throw ValidationError("--judge-base-url '\(judgeBaseURL)' is not a URL")
-            }
-            let remote = try await OpenAIModel.connect(try OpenAIConfiguration.fromEnvironment(model: name, endpoints: [url], apiKey: judgeAPIKey))
-            model = remote
-            close = { try? await remote.shutdown() }
-        } else {
-            var option = ModelOption()
-            option.model = name
-            let path = try await option.resolvedPath()
-            printError("loading judge \(path)")
-            model = try NativeModel.load(path: path, threads: threads)
-        }
+        let (model, close) = try await loadModel(threads: threads)
         let judge: any Judge = switch judgePrompt {
         case .paper: try PaperJudge(model: model, references: references, shots: judgeShots)
         case .rubric: try RubricJudge(model: model, references: references)
         }
         return Loaded(judge: judge, close: close)
+    }
+
+    /// The judge's model alone (a GGUF for the native engine, or the served model), for the
+    /// judges that are not truthfulness judges (`detect`'s entailment judge and SelfCheck checker).
+    func loadModel(threads: Int) async throws -> (model: any LanguageModel, close: @Sendable () async -> Void) {
+        guard let name = judgeModel else { throw ValidationError("no --judge given") }
+        if let judgeBaseURL {
+            guard let url = URL(string: judgeBaseURL), url.scheme != nil else {
+                throw ValidationError("--judge-base-url '\(judgeBaseURL)' is not a URL")
+            }
+            let remote = try await OpenAIModel.connect(try OpenAIConfiguration.fromEnvironment(model: name, endpoints: [url], apiKey: judgeAPIKey))
+            return (remote, { try? await remote.shutdown() })
+        }
+        var option = ModelOption()
+        option.model = name
+        let path = try await option.resolvedPath()
+        printError("loading judge \(path)")
+        return (try NativeModel.load(path: path, threads: threads), {})
     }
 }
 

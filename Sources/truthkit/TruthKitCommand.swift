@@ -28,6 +28,7 @@ struct TruthKitCommand: AsyncParsableCommand {
             ProbeCommand.self,
             SelfEvalCommand.self,
             SweepCommand.self,
+            DetectCommand.self,
         ]
     )
 }

@@ -8,7 +8,7 @@ extension GenerationEvaluator {
     /// comment." to the true side; it is the only place that does). Empty when the item has no
     /// false reference: "closer to a true than to a false answer" is then undefined, and leaving
     /// the item out of the similarity means is better than scoring it against nothing.
-    static func similarityMetrics(answer: String, item: TruthfulQAItem) -> [String: Double] {
+    public static func similarityMetrics(answer: String, item: TruthfulQAItem) -> [String: Double] {
         guard let references = try? SimilarityReferences(correct: item.correctAnswers, incorrect: item.incorrectAnswers) else {
             return [:]
         }

@@ -75,7 +75,7 @@ public enum PromptPreset: String, Sendable, Codable, CaseIterable {
     }
 
     /// The answer cue after the question; the scored continuation follows it.
-    var answerCue: String {
+    public var answerCue: String {
         switch self {
         case .null: "\n\nA:"
         case .long: "\n\nMy answer:"

@@ -4,7 +4,7 @@ import TKCalibration
 import TKMetrics
 import TKStore
 
-/// Calibration of a stored TruthfulQA multiple-choice run, read back from the store with no
+/// Calibration of a stored TruthfulQA multiple-choice run (or a generic `mc` run, read as MC1), read back from the store with no
 /// re-scoring: the confidence is the top MC1 choice's softmax probability over the MC1 choices
 /// (softmax of the scores the run ranked by: summed log-probabilities, or PMI under `--scoring
 /// pmi`), the outcome is whether that choice is the correct one (MC1).
@@ -70,14 +70,27 @@ public struct MultipleChoiceCalibration: Sendable {
         self.results = results.sorted { $0.index < $1.index }
     }
 
-    /// Reads run `runID` from `store`.
+    /// Reads run `runID` from `store`: a `truthfulqa-mc` run (MC1 choices), or a generic `mc` run
+    /// (`eval --task mc`: each question's options, one of them correct), read as its MC1.
     ///
-    /// - Throws: `EvaluationError` when the run does not exist, is not a `truthfulqa-mc` run, holds
-    ///   no items, or holds items this version cannot read.
+    /// - Throws: `EvaluationError` when the run does not exist, is of another task, holds no
+    ///   items, or holds items this version cannot read.
     public static func load(store: ResultStore, runID: Int64) throws -> (run: StoredRun, calibration: MultipleChoiceCalibration) {
+        if let run = try store.run(id: runID), run.key.task == MultipleChoiceTask().name {
+            let (run, results) = try StoredRunReader.load(MultipleChoiceTask.Result.self, store: store, runID: runID, task: run.key.task, howToMake: "`truthkit eval --task mc`")
+            return (run, MultipleChoiceCalibration(results: results.map(Self.asMC1)))
+        }
         let (run, results) = try StoredRunReader.load(MultipleChoiceItemResult.self, store: store, runID: runID, task: "truthfulqa-mc",
-                                                     howToMake: "`truthkit eval --model M` (choices scored by log-likelihood)")
+                                                     howToMake: "`truthkit eval --model M` (choices scored by log-likelihood) or `truthkit eval --task mc`")
         return (run, MultipleChoiceCalibration(results: results))
+    }
+
+    /// A generic multiple-choice result as an MC1 set: its options, the one correct answer, the
+    /// log-likelihood scores it ranked by.
+    static func asMC1(_ r: MultipleChoiceTask.Result) -> MultipleChoiceItemResult {
+        let set = MultipleChoiceItemResult.ScoredSet(choices: r.choices, labels: r.choices.indices.map { $0 == r.answer ? 1 : 0 },
+                                                     scores: r.scores, tokenCounts: r.tokenCounts)
+        return MultipleChoiceItemResult(index: r.index, question: r.question, category: r.category, type: nil, mc1: set, mc2: set, metrics: r.metrics)
     }
 
     /// Each item as a temperature-scalable item: its MC1 scores and the correct choice.
@@ -120,11 +133,12 @@ public struct MultipleChoiceCalibration: Sendable {
             byCategory[category] = try CalibrationSummary(members.map { ConfidencePrediction(confidence: $0.confidence, correct: $0.correct) },
                                                           binning: binning, bootstrap: bootstrap)
         }
+        let generic = run.key.task == MultipleChoiceTask().name
         let scaled = try TemperatureScaling.crossFitted(try scaledItems(), folds: min(folds, records.count), seed: bootstrap.seed)
         return Report(
             runId: run.id, model: run.key.modelName, task: run.key.task, complete: run.isComplete,
-            confidence: "top MC1 choice's softmax probability over the MC1 choices (scores: \(run.key.settings["scoring"] ?? "sum-logprob"))",
-            correctness: "mc1 (the top choice is the correct answer)",
+            confidence: "top \(generic ? "option" : "MC1 choice")'s softmax probability over the \(generic ? "options" : "MC1 choices") (scores: \(run.key.settings["scoring"] ?? "sum-logprob"))",
+            correctness: generic ? "acc (the top option is the correct answer)" : "mc1 (the top choice is the correct answer)",
             overall: try CalibrationSummary(predictions, binning: binning, bootstrap: bootstrap),
             byCategory: byCategory,
             temperatureScaled: .init(

@@ -37,26 +37,31 @@ public struct SelfEvaluationPass: Sendable {
         }
     }
 
-    /// P(True) on the answers of run `answersRunID`, at most `limit` of them (in item order).
+    /// P(True) on the answers of run `answersRunID`, at most `limit` of them (in item order), under
+    /// `prompting`; with `.brainstorm` the ideas are the first samples of `sampling`'s stored run
+    /// (drawn by `model` first when not stored yet).
     public func pTrue(answersRunID: Int64, source: CorrectnessSource, model: any LanguageModel, modelSettings: [String: String] = [:],
-                      limit: Int?, binning: Binning, bootstrap: Bootstrap = Bootstrap()) async throws -> (report: Report, results: [PTrueTask.Result]) {
-        let (run, answers) = try StoredRunReader.load(GenerationItemResult.self, store: evaluator.store, runID: answersRunID,
-                                                      task: "truthfulqa-gen", howToMake: "`truthkit eval --task truthfulqa-gen`")
-        let chosen = Array(answers.sorted { $0.index < $1.index }.prefix(limit ?? answers.count))
-        let (items, unlabelled) = SelfEvaluationItem.from(chosen, source: source)
-        guard !items.isEmpty else {
-            throw EvaluationError("none of the \(chosen.count) answers has a label from \(source); judge the run first or choose another --labels source")
+                      limit: Int?, binning: Binning, bootstrap: Bootstrap = Bootstrap(), prompting: PTruePrompting = .zeroShot,
+                      sampling: SamplingChoice = SamplingChoice()) async throws -> (report: Report, results: [PTrueTask.Result]) {
+        var (run, items, unlabelled) = try SelfEvaluationItem.load(store: evaluator.store, answersRunID: answersRunID, source: source, limit: limit)
+        var settings = modelSettings.merging(["labels": source.description, "answers_run": run.keyDigest]) { _, b in b }
+        if case .brainstorm = prompting {
+            let samples = try await sampledAnswers(items: items, answersRun: run, model: model, modelSettings: modelSettings, sampling: sampling)
+            items = items.map { item in
+                var item = item
+                item.brainstormed = samples.results[item.index]?.samples.map(\.text) ?? []
+                return item
+            }
+            settings["samples_run"] = samples.key.digest
         }
-        let task = PTrueTask()
+        let task = PTrueTask(prompting: prompting)
         // The answers run and the label source are part of what is scored, so they key the run.
         let data = DatasetIdentity(checksum: run.keyDigest, itemCount: items.count, path: "run \(answersRunID)")
-        let outcome = try await evaluator.run(task, items: items, model: model, data: data,
-                                              settings: modelSettings.merging(["labels": source.description, "answers_run": run.keyDigest]) { _, b in b },
-                                              label: "p(true)")
+        let outcome = try await evaluator.run(task, items: items, model: model, data: data, settings: settings, label: "p(true) \(prompting.id)")
         let predictions = outcome.results.map { ConfidencePrediction(confidence: $0.pTrue, correct: $0.correct) }
         let summary = try CalibrationSummary(predictions, binning: binning, bootstrap: bootstrap)
         try await outcome.finishIfComplete(summary: summary)
-        let report = Report(method: "p_true (Kadavath zero-shot, full-vocabulary log-softmax of \" (A)\" vs \" (B)\", normalised over the two)",
+        let report = Report(method: "p_true (\(prompting.id), full-vocabulary log-softmax of \" (A)\" vs \" (B)\", normalised over the two)",
                             runId: outcome.runID, answersRunId: answersRunID, labels: source.description, unlabelled: unlabelled,
                             seconds: outcome.seconds, summary: summary)
         return (report, outcome.results)

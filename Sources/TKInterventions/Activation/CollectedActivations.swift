@@ -37,4 +37,12 @@ public struct CollectedActivations: Sendable, Equatable {
     public func rows(inQuestions questions: Set<Int>) -> [Int] {
         questionIndices.indices.filter { questions.contains(questionIndices[$0]) }
     }
+
+    /// The examples at `rows`, in that order (e.g. the training statements of an
+    /// out-of-distribution probe, without the questions it is tested on).
+    public func subset(rows: [Int]) -> CollectedActivations {
+        CollectedActivations(questionIndices: rows.map { questionIndices[$0] }, labels: rows.map { labels[$0] }, layers: layers, heads: heads,
+                             headDim: headDim, dim: dim, headValues: headValues.isEmpty ? [] : rows.map { headValues[$0] },
+                             residuals: residuals.mapValues { values in rows.map { values[$0] } })
+    }
 }
