@@ -149,7 +149,8 @@ struct ActivationFitData: ParsableArguments {
         if let limit, limit < folds { throw ValidationError("--limit must be at least the number of folds (\(folds))") }
     }
 
-    func examples() throws -> (TruthfulQADataset, [ProbeExample]) {
+    /// The data and its first `--limit` items (at least one per fold).
+    func items() throws -> (TruthfulQADataset, [TruthfulQAItem]) {
         let dataset: TruthfulQADataset
         if let data {
             dataset = data.lowercased().hasSuffix(".csv") ? try TruthfulQADataset.loadCSV(path: data) : try TruthfulQADataset.loadMultipleChoiceJSONL(path: data)
@@ -158,6 +159,11 @@ struct ActivationFitData: ParsableArguments {
         }
         let items = Array(dataset.items.prefix(limit ?? dataset.items.count))
         guard items.count >= folds else { throw ValidationError("the data has \(items.count) questions, fewer than \(folds) folds") }
+        return (dataset, items)
+    }
+
+    func examples() throws -> (TruthfulQADataset, [ProbeExample]) {
+        let (dataset, items) = try items()
         var examples: [ProbeExample] = []
         for item in items {
             for (choice, label) in zip(item.mc2.choices, item.mc2.labels) {

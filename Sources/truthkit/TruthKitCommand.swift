@@ -19,6 +19,8 @@ struct TruthKitCommand: AsyncParsableCommand {
             JudgeCommand.self,
             ITICommand.self,
             SteerCommand.self,
+            TruthNeuronsCommand.self,
+            GrAInSCommand.self,
             MethodsCommand.self,
             ReportCommand.self,
             ViewCommand.self,
