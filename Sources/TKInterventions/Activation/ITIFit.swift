@@ -16,7 +16,9 @@ import TKEngine
 ///
 /// The reference implementation (honest_llama) computes σ over all questions, test fold included;
 /// here σ uses training-fold activations only.
-public struct ITIFit: Sendable, Codable, Equatable {
+public struct ITIFit: SavedFit, Equatable {
+    public static let displayName = "ITI fit"
+    public static let fitCommand = "truthkit iti fit"
     public static let currentFormatVersion = 1
     public static let kind = "truthkit-iti-fit"
 
@@ -104,36 +106,6 @@ public struct ITIFit: Sendable, Codable, Equatable {
         }
     }
 
-    // MARK: Files
-
-    public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
-
-    public static func load(path: String) throws -> ITIFit {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ActivationFitError(.badFile, "cannot read ITI fit \(path): \(error.localizedDescription)")
-        }
-        let fit: ITIFit
-        do { fit = try JSONDecoder().decode(ITIFit.self, from: data) } catch let e as ActivationFitError {
-            throw e
-        } catch {
-            throw ActivationFitError(.badFile, "\(path) is not an ITI fit (\(error)); create one with `truthkit iti fit`")
-        }
-        try fit.validate()
-        return fit
-    }
-
-    /// A short content digest (FNV-1a 64 of the canonical JSON), recorded in intervention settings
-    /// so two runs with different fits never share a fingerprint.
-    public var digest: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return contentDigest((try? encoder.encode(self)) ?? Data())
-    }
 }
 
 /// Fold `fold`'s fit: every head ranked best first.

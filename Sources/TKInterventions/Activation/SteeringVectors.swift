@@ -6,7 +6,9 @@ import TKEngine
 /// that block at each answer's last token, over the fold's training questions only.
 ///
 /// Held-out use follows `ITIFit`: fold f's vectors are applied only to `heldOutQuestions(fold: f)`.
-public struct SteeringFit: Sendable, Codable, Equatable {
+public struct SteeringFit: SavedFit, Equatable {
+    public static let displayName = "steering fit"
+    public static let fitCommand = "truthkit steer fit"
     public static let currentFormatVersion = 1
     public static let kind = "truthkit-steering-fit"
 
@@ -63,27 +65,6 @@ public struct SteeringFit: Sendable, Codable, Equatable {
             let heldOut = Set(split.heldOut(fold: i))
             if let leak = f.trainingQuestions.first(where: { heldOut.contains($0) }) { throw bad("fold \(i) was fitted on question \(leak), which it holds out") }
         }
-    }
-
-    public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
-
-    public static func load(path: String) throws -> SteeringFit {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ActivationFitError(.badFile, "cannot read steering vectors \(path): \(error.localizedDescription)")
-        }
-        let fit: SteeringFit
-        do { fit = try JSONDecoder().decode(SteeringFit.self, from: data) } catch let e as ActivationFitError {
-            throw e
-        } catch {
-            throw ActivationFitError(.badFile, "\(path) is not a steering fit (\(error)); create one with `truthkit steer fit`")
-        }
-        try fit.validate()
-        return fit
     }
 }
 

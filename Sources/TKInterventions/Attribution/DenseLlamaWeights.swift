@@ -37,12 +37,12 @@ public struct DenseLlamaWeights: Sendable {
     /// The head the logits come from.
     public var head: [Float] { output ?? embedding }
 
-    /// - Throws: `AttributionError.unsupportedModel` for a family or variant the backward pass does
+    /// - Throws: `ActivationFitError` (`.incompatibleModel`) for a family or variant the backward pass does
     ///   not implement (sliding-window or soft-capped attention, Gemma's embedding scale, …).
     public init(model: TransformerModel) throws {
         let c = model.config, w = model.weights
-        func unsupported(_ why: String) -> AttributionError {
-            AttributionError(.unsupportedModel, "gradients are implemented for the Llama family (llama, qwen2) with plain causal attention; this \(c.architecture) model \(why). Use a Llama-family GGUF such as the default SmolLM2")
+        func unsupported(_ why: String) -> ActivationFitError {
+            ActivationFitError(.incompatibleModel, "gradients are implemented for the Llama family (llama, qwen2) with plain causal attention; this \(c.architecture) model \(why). Use a Llama-family GGUF such as the default SmolLM2")
         }
         guard w.embeddingScale == nil, w.logitSoftcap == nil else { throw unsupported("scales its embeddings or soft-caps its logits") }
         var layers: [Layer] = []

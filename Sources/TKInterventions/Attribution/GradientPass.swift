@@ -61,7 +61,7 @@ public struct GradientPass: Sendable {
     ///   - embeddingScale: multiplies the input of block 0 (integrated gradients over the input).
     ///   - gates: per layer, nil (all 1) or `hiddenDim` neuron gates.
     ///   - gradients: false for the value alone.
-    /// - Throws: `AttributionError.invalidInput` for tokens outside the vocabulary, targets outside
+    /// - Throws: `ActivationFitError.invalidInput` for tokens outside the vocabulary, targets outside
     ///   the sequence, or gates and embeddings of the wrong shape.
     public func run(tokens: [Int32], targets: [Target], embeddings: [Float]? = nil, embeddingScale: Float = 1,
                     gates: [[Float]?]? = nil, gradients: Bool = true) throws -> Output {
@@ -133,26 +133,26 @@ public struct GradientPass: Sendable {
 
     private func check(tokens: [Int32], targets: [Target], embeddings: [Float]?, gates: [[Float]?]?) throws {
         let c = weights.config
-        guard !tokens.isEmpty else { throw AttributionError(.invalidInput, "a gradient needs at least one token") }
+        guard !tokens.isEmpty else { throw ActivationFitError(.invalidInput, "a gradient needs at least one token") }
         guard tokens.count <= c.contextLength else {
-            throw AttributionError(.invalidInput, "\(tokens.count) tokens exceed the model's context of \(c.contextLength); shorten the prompt")
+            throw ActivationFitError(.invalidInput, "\(tokens.count) tokens exceed the model's context of \(c.contextLength); shorten the prompt")
         }
         if let bad = tokens.first(where: { $0 < 0 || Int($0) >= c.vocabSize }) {
-            throw AttributionError(.invalidInput, "token id \(bad) is outside the vocabulary of \(c.vocabSize)")
+            throw ActivationFitError(.invalidInput, "token id \(bad) is outside the vocabulary of \(c.vocabSize)")
         }
-        guard !targets.isEmpty else { throw AttributionError(.invalidInput, "the objective has no target tokens; give at least one (position, token)") }
+        guard !targets.isEmpty else { throw ActivationFitError(.invalidInput, "the objective has no target tokens; give at least one (position, token)") }
         for t in targets {
             guard (0..<tokens.count).contains(t.position), t.token >= 0, Int(t.token) < c.vocabSize, t.weight.isFinite else {
-                throw AttributionError(.invalidInput, "target (position \(t.position), token \(t.token), weight \(t.weight)) is outside the \(tokens.count)-token sequence or the vocabulary of \(c.vocabSize)")
+                throw ActivationFitError(.invalidInput, "target (position \(t.position), token \(t.token), weight \(t.weight)) is outside the \(tokens.count)-token sequence or the vocabulary of \(c.vocabSize)")
             }
         }
         if let embeddings, embeddings.count != tokens.count * c.dim {
-            throw AttributionError(.invalidInput, "\(embeddings.count) embedding values for \(tokens.count) tokens of width \(c.dim)")
+            throw ActivationFitError(.invalidInput, "\(embeddings.count) embedding values for \(tokens.count) tokens of width \(c.dim)")
         }
         if let gates {
-            guard gates.count == c.layers else { throw AttributionError(.invalidInput, "gates for \(gates.count) layers; the model has \(c.layers)") }
+            guard gates.count == c.layers else { throw ActivationFitError(.invalidInput, "gates for \(gates.count) layers; the model has \(c.layers)") }
             for (l, g) in gates.enumerated() where g != nil && g!.count != c.hiddenDim {
-                throw AttributionError(.invalidInput, "layer \(l) has \(g!.count) gates; its feed-forward has \(c.hiddenDim) neurons")
+                throw ActivationFitError(.invalidInput, "layer \(l) has \(g!.count) gates; its feed-forward has \(c.hiddenDim) neurons")
             }
         }
     }

@@ -1,6 +1,8 @@
+import Foundation
+
 /// Integrated gradients (Sundararajan et al. 2017) on the `GradientPass`: the attribution of
 /// input i is `(xᵢ − x′ᵢ) · ∫₀¹ ∂f/∂xᵢ(x′ + α(x − x′)) dα`, here with the trapezoid rule over
-/// `steps` equal intervals (`steps + 1` passes). The attributions add up to `f(x) − f(x′)`
+/// `steps` equal intervals (`steps + 1` passes; the token path adds nodes near zero). The attributions add up to `f(x) − f(x′)`
 /// (completeness) up to the quadrature error, which `completenessGap` reports.
 ///
 /// Two kinds of input:
@@ -41,18 +43,40 @@ public enum IntegratedGradients {
 
     /// Trapezoid nodes `α = j/steps` and weights (`1/(2·steps)` at the ends, `1/steps` inside).
     public static func trapezoid(steps: Int) -> [(alpha: Double, weight: Double)] {
-        (0...steps).map { j in (Double(j) / Double(steps), (j == 0 || j == steps ? 0.5 : 1) / Double(steps)) }
+        trapezoid(nodes: (0...steps).map { Double($0) / Double(steps) })
+    }
+
+    /// Trapezoid weights on ascending nodes from 0 to 1: half the interval on each side.
+    public static func trapezoid(nodes: [Double]) -> [(alpha: Double, weight: Double)] {
+        nodes.indices.map { j in
+            let left = j > 0 ? nodes[j] - nodes[j - 1] : 0, right = j + 1 < nodes.count ? nodes[j + 1] - nodes[j] : 0
+            return (nodes[j], (left + right) / 2)
+        }
+    }
+
+    /// Nodes for a path that starts at zero input embeddings: 0, then `perDecade` geometric nodes
+    /// per decade from 10^-(2+decades) to 0.01, then `steps` equal intervals up to 1.
+    ///
+    /// Why not equal steps: at the zero baseline every RMSNorm divides by √ε (≈ 316 for ε = 1e-5),
+    /// and the normalised layers switch from "input ≈ 0" to saturated within a few decades of
+    /// tiny α (each norm after the first at a smaller α, amplified by the ones before). Equal
+    /// steps jump over those switches — on the tiny fixture 64 of them leave a completeness gap of
+    /// 10⁵ times f(x) − f(0) — while geometric nodes resolve them.
+    public static func nodesNearZeroBaseline(steps: Int, decades: Int = 10, perDecade: Int = 8) -> [Double] {
+        let small = (0..<(decades * perDecade)).map { Foundation.pow(10, -2 - Double(decades) + Double($0) / Double(perDecade)) }
+        let rest = (0...steps).map { 0.01 + 0.99 * Double($0) / Double(steps) }
+        return [0] + small + rest
     }
 
     /// Attribution to every neuron of `layers` (gates from 0 to 1; other layers stay at 1).
     ///
-    /// - Throws: `AttributionError.invalidInput` for no layers, a layer the model lacks, or
+    /// - Throws: `ActivationFitError.invalidInput` for no layers, a layer the model lacks, or
     ///   `steps < 1`; what `GradientPass.run` throws.
     public static func neurons(_ pass: GradientPass, sequences: [Sequence], layers: [Int], steps: Int) throws -> Attribution {
         let c = pass.weights.config
         try checkSteps(steps)
         guard !layers.isEmpty, layers.allSatisfy({ (0..<c.layers).contains($0) }), Set(layers).count == layers.count else {
-            throw AttributionError(.invalidInput, "neuron attribution needs distinct layers in 0...\(c.layers - 1), got \(layers)")
+            throw ActivationFitError(.invalidInput, "neuron attribution needs distinct layers in 0...\(c.layers - 1), got \(layers)")
         }
         let H = c.hiddenDim
         var values = [Double](repeating: 0, count: layers.count * H)
@@ -73,13 +97,14 @@ public enum IntegratedGradients {
         return Attribution(values: values, value: value, baselineValue: baseline, steps: steps)
     }
 
-    /// Attribution to every input token (embeddings from 0 to the tokens' own).
+    /// Attribution to every input token (embeddings from 0 to the tokens' own), on
+    /// `nodesNearZeroBaseline(steps:)` (the zero baseline is stiff; see there).
     public static func tokens(_ pass: GradientPass, sequences: [Sequence], steps: Int) throws -> Attribution {
         try checkSteps(steps)
         let D = pass.weights.config.dim
         var perSequence = sequences.map { [Double](repeating: 0, count: $0.tokens.count) }
         var value = 0.0, baseline = 0.0
-        for (alpha, weight) in trapezoid(steps: steps) {
+        for (alpha, weight) in trapezoid(nodes: nodesNearZeroBaseline(steps: steps)) {
             for (k, s) in sequences.enumerated() {
                 let out = try pass.run(tokens: s.tokens, targets: s.targets, embeddingScale: Float(alpha))
                 if alpha == 0 { baseline += out.value }
@@ -97,7 +122,7 @@ public enum IntegratedGradients {
 
     static func checkSteps(_ steps: Int) throws {
         guard steps >= 1, steps <= 1000 else {
-            throw AttributionError(.invalidInput, "integrated gradients needs 1…1000 steps, got \(steps) (the reference uses 20)")
+            throw ActivationFitError(.invalidInput, "integrated gradients needs 1…1000 steps, got \(steps) (the reference uses 20)")
         }
     }
 }

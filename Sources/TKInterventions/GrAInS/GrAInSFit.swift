@@ -5,7 +5,9 @@ import Foundation
 /// ablating each training question's most attributed prompt tokens causes.
 ///
 /// Held-out use is ITI's (`ITIFit`): fold f's direction is applied only to `split.heldOut(fold: f)`.
-public struct GrAInSFit: Sendable, Codable, Equatable {
+public struct GrAInSFit: SavedFit, Equatable {
+    public static let displayName = "GrAInS fit"
+    public static let fitCommand = "truthkit grains fit"
     public static let currentFormatVersion = 1
     public static let kind = "truthkit-grains-fit"
 
@@ -33,11 +35,7 @@ public struct GrAInSFit: Sendable, Codable, Equatable {
     }
 
     /// Throws `.incompatibleData` unless the run uses the data this fit was made from.
-    public func checkData(checksum: String) throws {
-        guard checksum == dataChecksum else {
-            throw ActivationFitError(.incompatibleData, "this GrAInS fit was made from data with checksum \(dataChecksum), but the run uses \(checksum); its fold split would not match the questions. Fit again on the data this run uses (`truthkit grains fit --data FILE` or `--data-version V`)")
-        }
-    }
+    public func checkData(checksum: String) throws { try checkData(checksum: checksum, fitted: dataChecksum) }
 
     public func validate() throws {
         func bad(_ text: String) -> ActivationFitError {
@@ -57,31 +55,6 @@ public struct GrAInSFit: Sendable, Codable, Equatable {
                 throw bad("fold \(i) was fitted on question \(leak), which it holds out")
             }
         }
-    }
-
-    public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
-
-    public static func load(path: String) throws -> GrAInSFit {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else {
-            throw ActivationFitError(.badFile, "cannot read the GrAInS fit \(path); give the file `truthkit grains fit --out` wrote")
-        }
-        let fit: GrAInSFit
-        do { fit = try JSONDecoder().decode(GrAInSFit.self, from: data) } catch {
-            throw ActivationFitError(.badFile, "\(path) is not a GrAInS fit (\(error)); create one with `truthkit grains fit`")
-        }
-        try fit.validate()
-        return fit
-    }
-
-    /// A short content digest for the intervention's settings.
-    public var digest: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return contentDigest((try? encoder.encode(self)) ?? Data())
     }
 }
 

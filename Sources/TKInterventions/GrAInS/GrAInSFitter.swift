@@ -17,9 +17,9 @@ public enum GrAInSFitter {
                            progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> GrAInSFit {
         let c = model.config
         guard (0..<c.layers).contains(options.layer) else {
-            throw AttributionError(.invalidInput, "layer \(options.layer) does not exist; the model has layers 0...\(c.layers - 1)")
+            throw ActivationFitError(.invalidInput, "layer \(options.layer) does not exist; the model has layers 0...\(c.layers - 1)")
         }
-        guard options.topK >= 1 else { throw AttributionError(.invalidInput, "ablate at least one token per side (top-k ≥ 1), got \(options.topK)") }
+        guard options.topK >= 1 else { throw ActivationFitError(.invalidInput, "ablate at least one token per side (top-k ≥ 1), got \(options.topK)") }
         try IntegratedGradients.checkSteps(options.steps)
         let byQuestion = Dictionary(examples.map { ($0.questionIndex, $0) }, uniquingKeysWith: { a, _ in a })
         let split = try QuestionFolds(questions: byQuestion.keys.sorted(), count: folds, seed: seed)
@@ -33,7 +33,7 @@ public enum GrAInSFitter {
         }
         let foldFits = try (0..<folds).map { f -> GrAInSFoldFit in
             let rows = samples[f].map { changes[$0]! }
-            guard !rows.isEmpty else { throw AttributionError(.insufficientData, "fold \(f) has no training questions; use more questions") }
+            guard !rows.isEmpty else { throw ActivationFitError(.insufficientData, "fold \(f) has no training questions; use more questions") }
             let norms = rows.map { r in Double(r.reduce(0) { $0 + $1 * $1 }).squareRoot() }
             return GrAInSFoldFit(fold: f, attributedQuestions: samples[f], direction: principalDirection(rows, dim: c.dim),
                                  meanChangeNorm: norms.reduce(0, +) / Double(norms.count))
@@ -52,7 +52,7 @@ public enum GrAInSFitter {
         let prompt = tokenizer.encode(example.prompt, addSpecial: true)
         let good = tokenizer.encode(" " + example.trueAnswer, addSpecial: false), bad = tokenizer.encode(" " + example.falseAnswer, addSpecial: false)
         guard !prompt.isEmpty, !good.isEmpty, !bad.isEmpty else {
-            throw AttributionError(.invalidInput, "question \(example.questionIndex) has an empty prompt or answer")
+            throw ActivationFitError(.invalidInput, "question \(example.questionIndex) has an empty prompt or answer")
         }
         let n = prompt.count
         let attribution = try IntegratedGradients.tokens(pass, sequences: [

@@ -7,7 +7,9 @@ import Foundation
 /// Held-out use is ITI's (`ITIFit`): `split` assigns each question to a fold, and fold f's
 /// ranking may only be applied to `split.heldOut(fold: f)`. A fold may attribute a sample of its
 /// training questions (`options.questionsPerFold`), recorded in `attributedQuestions`.
-public struct TruthNeuronFit: Sendable, Codable, Equatable {
+public struct TruthNeuronFit: SavedFit, Equatable {
+    public static let displayName = "Truth Neurons fit"
+    public static let fitCommand = "truthkit truth-neurons fit"
     public static let currentFormatVersion = 1
     public static let kind = "truthkit-truth-neurons-fit"
 
@@ -41,11 +43,7 @@ public struct TruthNeuronFit: Sendable, Codable, Equatable {
     }
 
     /// Throws `.incompatibleData` unless the run uses the data this fit was made from.
-    public func checkData(checksum: String) throws {
-        guard checksum == dataChecksum else {
-            throw ActivationFitError(.incompatibleData, "this Truth Neurons fit was made from data with checksum \(dataChecksum), but the run uses \(checksum); its fold split would not match the questions. Fit again on the data this run uses (`truthkit truth-neurons fit --data FILE` or `--data-version V`)")
-        }
-    }
+    public func checkData(checksum: String) throws { try checkData(checksum: checksum, fitted: dataChecksum) }
 
     /// Checks internal consistency: folds match the split, neurons in range and listed once, finite
     /// scores, and no fold attributed a question it holds out.
@@ -72,32 +70,6 @@ public struct TruthNeuronFit: Sendable, Codable, Equatable {
                 throw bad("fold \(i) was fitted on question \(leak), which it holds out")
             }
         }
-    }
-
-    public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
-
-    public static func load(path: String) throws -> TruthNeuronFit {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else {
-            throw ActivationFitError(.badFile, "cannot read the Truth Neurons fit \(path); give the file `truthkit truth-neurons fit --out` wrote")
-        }
-        let fit: TruthNeuronFit
-        do { fit = try JSONDecoder().decode(TruthNeuronFit.self, from: data) } catch {
-            throw ActivationFitError(.badFile, "\(path) is not a Truth Neurons fit (\(error)); create one with `truthkit truth-neurons fit`")
-        }
-        try fit.validate()
-        return fit
-    }
-
-    /// A short content digest, recorded in the intervention's settings so two runs with different
-    /// fits never share a fingerprint.
-    public var digest: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return contentDigest((try? encoder.encode(self)) ?? Data())
     }
 }
 

@@ -17,7 +17,7 @@ public enum TruthNeuronFitter {
         try check(options)
         let byQuestion = Dictionary(examples.map { ($0.questionIndex, $0) }, uniquingKeysWith: { a, _ in a })
         guard byQuestion.count == examples.count else {
-            throw AttributionError(.invalidInput, "each question needs exactly one example; \(examples.count - byQuestion.count) repeat a question index")
+            throw ActivationFitError(.invalidInput, "each question needs exactly one example; \(examples.count - byQuestion.count) repeat a question index")
         }
         let split = try QuestionFolds(questions: byQuestion.keys.sorted(), count: folds, seed: seed)
         let samples = (0..<folds).map { split.trainingSample(fold: $0, count: options.questionsPerFold) }
@@ -41,15 +41,15 @@ public enum TruthNeuronFitter {
         for f in 0..<split.count {
             let sample = samples[f]
             guard !sample.isEmpty else {
-                throw AttributionError(.insufficientData, "fold \(f) has no training questions to attribute; use more questions")
+                throw ActivationFitError(.insufficientData, "fold \(f) has no training questions to attribute; use more questions")
             }
             var mean = [Double](repeating: 0, count: width)
             for q in sample {
                 guard split.assignment[q] != nil, split.assignment[q] != f else {
-                    throw AttributionError(.invalidInput, "question \(q) is not a training question of fold \(f)")
+                    throw ActivationFitError(.invalidInput, "question \(q) is not a training question of fold \(f)")
                 }
                 guard let a = attributions[q], a.count == width else {
-                    throw AttributionError(.invalidInput, "question \(q) has no attribution of \(width) neurons")
+                    throw ActivationFitError(.invalidInput, "question \(q) has no attribution of \(width) neurons")
                 }
                 for i in 0..<width { mean[i] += a[i] / Double(sample.count) }
             }
@@ -70,7 +70,7 @@ public enum TruthNeuronFitter {
         let prompt = tokenizer.encode(example.prompt, addSpecial: true)
         let good = tokenizer.encode(" " + example.trueAnswer, addSpecial: false), bad = tokenizer.encode(" " + example.falseAnswer, addSpecial: false)
         guard !prompt.isEmpty, !good.isEmpty, !bad.isEmpty else {
-            throw AttributionError(.invalidInput, "question \(example.questionIndex) has an empty prompt or answer")
+            throw ActivationFitError(.invalidInput, "question \(example.questionIndex) has an empty prompt or answer")
         }
         let sequences = [
             IntegratedGradients.Sequence(tokens: prompt + good, targets: GradientPass.Target.continuation(good, after: prompt.count, weight: 1)),
@@ -87,9 +87,9 @@ public enum TruthNeuronFitter {
 
     static func check(_ options: TruthNeuronFitOptions) throws {
         try IntegratedGradients.checkSteps(options.steps)
-        guard options.keep >= 1 else { throw AttributionError(.invalidInput, "keep at least one neuron per fold, got \(options.keep)") }
+        guard options.keep >= 1 else { throw ActivationFitError(.invalidInput, "keep at least one neuron per fold, got \(options.keep)") }
         if let n = options.questionsPerFold, n < 1 {
-            throw AttributionError(.invalidInput, "questions per fold must be at least 1, got \(n)")
+            throw ActivationFitError(.invalidInput, "questions per fold must be at least 1, got \(n)")
         }
     }
 }
