@@ -20,7 +20,7 @@ struct GrAInSCommand: AsyncParsableCommand {
             abstract: "Fit GrAInS on TruthfulQA (MC1 true vs first false answer): per fold, a unit direction after --layer.",
             discussion: """
                 Per training question: integrated gradients of log p(true) − log p(false) over the prompt's \
-                input embeddings (zero baseline, --steps trapezoid intervals); the --top-k tokens with the \
+                input embeddings (zero baseline, trapezoid on --steps nodes per decade of α); the --top-k tokens with the \
                 highest and with the lowest attribution are ablated (embeddings zeroed) in two passes, and the \
                 difference of the residual streams after --layer at the prompt's last token is kept. A fold's \
                 direction is the first principal direction of those differences over its training questions \
@@ -40,7 +40,7 @@ struct GrAInSCommand: AsyncParsableCommand {
         @Option(help: "Prompt tokens ablated per side (highest and lowest attribution).")
         var topK: Int = 10
 
-        @Option(help: "Trapezoid intervals of the integral.")
+        @Option(help: "Integration nodes per decade of α (nodes spaced in log α from 1e-12 to 1: 12·steps + 2 passes per answer; the zero-embedding baseline is stiff).")
         var steps: Int = 8
 
         @Option(help: "Training questions used per fold (a seeded sample).")

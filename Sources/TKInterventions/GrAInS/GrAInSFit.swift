@@ -83,7 +83,7 @@ public struct GrAInSFitOptions: Sendable, Codable, Equatable {
     public var layer: Int
     /// Prompt tokens ablated on each side: the k with the highest and the k with the lowest attribution.
     public var topK: Int
-    /// Trapezoid intervals of the integral.
+    /// Integration nodes per decade of α (`IntegratedGradients.nodesNearZeroBaseline`).
     public var steps: Int
     /// Training questions used per fold (a seeded sample; the reference uses 50 pairs).
     public var questionsPerFold: Int?
