@@ -145,7 +145,7 @@ import TKTesting
         #expect(abs(attribution.baselineValue - zero) < 1e-9 && abs(attribution.value - full) < 1e-9)
         #expect(abs(full - zero) > 1e-2)
         #expect(abs(attribution.completenessGap) < 1e-2 * abs(full - zero), "gap \(attribution.completenessGap) of \(full - zero)")
-        // 8 nodes per decade: 0.27% in the float64 numpy replica. Equal steps jump over the switches
+        // 8 nodes per decade: 0.27% in the float64 numpy replica (scripts/checks/ig_token_grid.py). Equal steps jump over the switches
         // near the zero baseline (see `nodesNearZeroBaseline`).
         let D = pass.weights.config.dim, e = pass.embeddings(of: Self.tokens)
         var uniform = 0.0
