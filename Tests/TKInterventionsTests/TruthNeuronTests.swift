@@ -55,6 +55,15 @@ import TKTesting
         #expect(zip(engine, baseline).contains { abs($0 - $1) > 1e-3 }, "suppression must change something")
     }
 
+    @Test func feedForwardHookPointHasANameAndALayer() throws {
+        #expect(HookPoint.feedForward(layer: 2).description == "blocks.2.ffn.act")
+        #expect(try HookPoint(name: "blocks.2.ffn.act") == .feedForward(layer: 2))
+        let (_, model) = try ActivationFixture.load()
+        var hooks = Hooks()
+        hooks.add(at: .feedForward(layer: 2)) { _, _ in }
+        #expect(throws: EngineError.self) { try hooks.validate(for: model.config) }  // the fixture has layers 0 and 1
+    }
+
     @Test func badSettingsAndMismatchedModelsAreRefused() throws {
         let (_, model) = try ActivationFixture.load()
         let fit = try Self.fit(model)
