@@ -149,7 +149,7 @@ struct ActivationFitData: ParsableArguments {
         if let limit, limit < folds { throw ValidationError("--limit must be at least the number of folds (\(folds))") }
     }
 
-    /// The data's items (the first `--limit` of them).
+    /// The data and its first `--limit` items (at least one per fold).
     func items() throws -> (TruthfulQADataset, [TruthfulQAItem]) {
         let dataset: TruthfulQADataset
         if let data {

@@ -20,6 +20,8 @@ struct TruthKitCommand: AsyncParsableCommand {
             ITICommand.self,
             SteerCommand.self,
             CAADCommand.self,
+            TruthNeuronsCommand.self,
+            GrAInSCommand.self,
             MethodsCommand.self,
             ReportCommand.self,
             ViewCommand.self,

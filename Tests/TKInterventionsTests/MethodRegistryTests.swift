@@ -7,7 +7,7 @@ import TKInterventions
 @Suite struct MethodRegistryTests {
     @Test func everyMethodIsListedWithItsParametersAndDefaults() throws {
         let names = MethodRegistry.methods.map(\.name)
-        #expect(names == ["dola", "cd", "icd", "lol", "proxy", "iti", "steer", "caad", "sc", "id"])
+        #expect(names == ["dola", "cd", "icd", "lol", "proxy", "iti", "steer", "caad", "sc", "id", "truth-neurons", "grains"])
         let listing = MethodRegistry.listing()
         for m in MethodRegistry.methods {
             #expect(listing.contains("--intervention \(m.usage)"))
@@ -16,7 +16,7 @@ import TKInterventions
         let dola = try? MethodRegistry.descriptor(named: "dola")
         #expect(dola?.usage == "dola[:layers=high|low|L,L,…][,norm=none|final][,beta=0…100][,alpha=0…1][,penalty=1…10]")
         #expect(try MethodRegistry.descriptor(named: "cd").usage.hasPrefix("cd:amateur=PATH["))
-        #expect(MethodRegistry.methods.filter(\.isFitted).map(\.name) == ["iti", "steer", "caad"])
+        #expect(MethodRegistry.methods.filter(\.isFitted).map(\.name) == ["iti", "steer", "caad", "truth-neurons", "grains"])
         #expect(MethodRegistry.methods.first { $0.name == "iti" }?.parameters.first { $0.name == "alpha" }?.defaultValue == "15")
     }
 

@@ -11,7 +11,7 @@ stored, so an interrupted table resumes.
 
 Usage:
     python3 scripts/bench/interventions_table.py [--limit 817] [--truthkit .build/release/truthkit]
-        [--methods dola,icd,lol,iti,steer,caad,sc,id] [--work DIR]
+        [--methods dola,icd,lol,iti,steer,caad,sc,id,truth-neurons,grains] [--work DIR]
     python3 scripts/bench/interventions_table.py --task gen --limit 100 --methods dola,iti [--judge MODEL]
 """
 import argparse
@@ -47,6 +47,10 @@ def main():
     ap.add_argument("--caad-questions", default="10", help="caad: questions per fold's store (`caad fit --questions`)")
     ap.add_argument("--sc", default="", help="sc: settings (default: the registry's)")
     ap.add_argument("--id", default="", help="id: settings (default: the registry's)")
+    ap.add_argument("--truth-neurons", default="k=100", help="truth-neurons: settings after the fit")
+    ap.add_argument("--truth-neurons-fit", default="--questions-per-fold 16 --steps 4", help="truth-neurons fit options (write as --truth-neurons-fit='…')")
+    ap.add_argument("--grains", default="alpha=4", help="grains: settings after the fit")
+    ap.add_argument("--grains-fit", default="--questions-per-fold 50", help="grains fit options (write as --grains-fit='…')")
     ap.add_argument("--task", choices=["mc", "gen"], default="mc")
     ap.add_argument("--max-tokens", type=int, default=50, help="generation: answer length limit")
     ap.add_argument("--judge", help="generation: judge model (as `truthkit eval --judge`)")
@@ -85,6 +89,13 @@ def main():
             if not os.path.exists(fit):
                 run([tk, "caad", "fit", "--limit", limit, "--questions", args.caad_questions, "--out", fit] + data)
             specs[method] = f"caad:file={fit}" + (f",{args.caad}" if args.caad else "")
+        elif method in ("truth-neurons", "grains"):
+            # Integrated-gradients fits are slow (a backward pass per step): they attribute a sample of
+            # each fold's training questions (--questions-per-fold); the split still covers every question.
+            fit = os.path.join(args.work, f"{method}-{limit}{tag}.json")
+            if not os.path.exists(fit):
+                run([tk, method, "fit", "--limit", limit, "--out", fit] + getattr(args, method.replace("-", "_") + "_fit").split() + data)
+            specs[method] = f"{method}:file={fit},{getattr(args, method.replace('-', '_'))}"
         elif method == "sc":
             specs[method] = f"sc:{args.sc}" if args.sc else "sc"
         elif method == "id":

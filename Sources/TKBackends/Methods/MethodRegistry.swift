@@ -6,7 +6,7 @@ import TKInterventions
 /// turned into interventions (eval, generate, serve, fits), and what `truthkit methods list` prints.
 public enum MethodRegistry {
     /// The built-in methods, in the order `methods list` shows them.
-    public static var methods: [MethodDescriptor] { builtins }
+    public static var methods: [MethodDescriptor] { builtins + gradientMethods }
 
     public static func descriptor(named name: String) throws -> MethodDescriptor {
         guard let d = methods.first(where: { $0.name == name }) else {

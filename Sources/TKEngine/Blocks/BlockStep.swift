@@ -78,7 +78,8 @@ public struct BlockStep {
         case gegluTanh
     }
 
-    /// `down(act(gate(input)) · up(input))` into `projected` (`n × dim`), which is returned.
+    /// `down(act(gate(input)) · up(input))` into `projected` (`n × dim`), which is returned; the
+    /// `blocks.L.ffn.act` hooks see (and may edit) the neuron activations before `down`.
     public func gatedFeedForward(_ input: FloatMatrix, gate gateWeight: QuantizedMatrix, up upWeight: QuantizedMatrix,
                                  down: QuantizedMatrix, activation: GatedActivation) -> FloatMatrix {
         compute.matmul(input, [(gateWeight, gate), (upWeight, up)])
@@ -86,6 +87,7 @@ public struct BlockStep {
         case .swiGLU: Elementwise.swiGLU(gate: gate, up: up)
         case .gegluTanh: Elementwise.gegluTanh(gate: gate, up: up)
         }
+        hooks.run(.feedForward(layer: layer), gate, context(.feedForward(layer: layer)))
         compute.matmul(gate, down, into: projected)
         return projected
     }

@@ -1,4 +1,5 @@
-/// Errors from fitting, loading or applying activation interventions (ITI, steering vectors).
+/// Errors from fitting, loading or applying fitted interventions (ITI, steering vectors, Truth
+/// Neurons, GrAInS) and from the gradients and attributions they are fitted with.
 ///
 /// Each message says what is wrong and what to do; `code` lets callers branch without parsing text.
 /// Every check runs before any scoring starts, so a bad fit never yields half a run.

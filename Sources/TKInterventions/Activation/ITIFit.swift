@@ -16,7 +16,9 @@ import TKEngine
 ///
 /// The reference implementation (honest_llama) computes σ over all questions, test fold included;
 /// here σ uses training-fold activations only.
-public struct ITIFit: Sendable, Equatable, FitFile {
+public struct ITIFit: SavedFit, Equatable {
+    public static let displayName = "ITI fit"
+    public static let fitCommand = "truthkit iti fit"
     public static let currentFormatVersion = 1
     public static let kind = "truthkit-iti-fit"
 
@@ -104,18 +106,6 @@ public struct ITIFit: Sendable, Equatable, FitFile {
         }
     }
 
-    // MARK: Files
-
-    public static let fileDescription = "an ITI fit"
-    public static let fitCommand = "truthkit iti fit"
-
-    /// A short content digest (FNV-1a 64 of the canonical JSON), recorded in intervention settings
-    /// so two runs with different fits never share a fingerprint.
-    public var digest: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return contentDigest((try? encoder.encode(self)) ?? Data())
-    }
 }
 
 /// Fold `fold`'s fit: every head ranked best first.

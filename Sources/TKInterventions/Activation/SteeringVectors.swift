@@ -6,7 +6,9 @@ import TKEngine
 /// that block at each answer's last token, over the fold's training questions only.
 ///
 /// Held-out use follows `ITIFit`: fold f's vectors are applied only to `heldOutQuestions(fold: f)`.
-public struct SteeringFit: Sendable, Equatable, FitFile {
+public struct SteeringFit: SavedFit, Equatable {
+    public static let displayName = "steering fit"
+    public static let fitCommand = "truthkit steer fit"
     public static let currentFormatVersion = 1
     public static let kind = "truthkit-steering-fit"
 
@@ -64,9 +66,6 @@ public struct SteeringFit: Sendable, Equatable, FitFile {
             if let leak = f.trainingQuestions.first(where: { heldOut.contains($0) }) { throw bad("fold \(i) was fitted on question \(leak), which it holds out") }
         }
     }
-
-    public static let fileDescription = "a steering fit"
-    public static let fitCommand = "truthkit steer fit"
 }
 
 /// One fold's vectors and the questions they came from.

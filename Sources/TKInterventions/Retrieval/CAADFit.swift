@@ -3,7 +3,7 @@ import Foundation
 /// A CAAD fit: one `ContextLogitStore` per fold, each read from truthful answers to questions of
 /// that fold's training side only, with the model, the data checksum and the fold split recorded
 /// (as `ITIFit`), so an evaluation scores each question with the store that never saw it.
-public struct CAADFit: Sendable, Equatable, FitFile {
+public struct CAADFit: SavedFit, Equatable {
     public static let currentFormatVersion = 1
     public static let kind = "truthkit-caad-fit"
 
@@ -66,6 +66,6 @@ public struct CAADFit: Sendable, Equatable, FitFile {
         }
     }
 
-    public static let fileDescription = "a CAAD fit"
+    public static let displayName = "CAAD fit"
     public static let fitCommand = "truthkit caad fit"
 }
