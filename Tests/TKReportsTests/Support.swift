@@ -6,9 +6,12 @@ import TKStore
 /// A run store in a fresh temporary folder, with helpers that write runs the way the evaluator
 /// does (sorted-key JSON payloads of the tasks' own result types), so reports are tested on real
 /// stored runs with no model.
-struct FixtureStore {
+final class FixtureStore {
     let folder: URL
     let store: ResultStore
+
+    /// The folder goes with the fixture, so test runs leave nothing in the temporary folder.
+    deinit { try? FileManager.default.removeItem(at: folder) }
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("tkreports-\(UUID().uuidString)")

@@ -6,7 +6,7 @@ import TKTesting
 ///
 /// `swift test` builds every product before testing, so the binary sits in the same build folder
 /// as the test bundle (`.build/debug` or `.build/release`); `TRUTHKIT_BIN` overrides that.
-struct CLIRunner {
+final class CLIRunner {
     struct Result {
         var status: Int32
         var stdout: String
@@ -28,6 +28,9 @@ struct CLIRunner {
 
     let binary: URL
     let home: URL
+
+    /// The private home goes with the runner, so test runs leave nothing in the temporary folder.
+    deinit { try? FileManager.default.removeItem(at: home) }
 
     init() throws {
         if let path = ProcessInfo.processInfo.environment["TRUTHKIT_BIN"], !path.isEmpty {
