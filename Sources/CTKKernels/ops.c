@@ -2,6 +2,7 @@
 // Accumulation is float32 (double only where it costs nothing, for RoPE angles), to stay within
 // rounding of a float32 PyTorch forward on the same weights.
 #include "ctk_kernels.h"
+#include <stdlib.h>
 #include <math.h>
 
 void tk_rmsnorm(const float *x, const float *weight, float *out, int64_t n, int64_t dim, float eps) {
@@ -177,14 +178,24 @@ void tk_masked_softmax(float *scores, int64_t n, int64_t ld, int64_t prefix, int
 }
 
 void tk_logsumexp_rows(const float *logits, int64_t n, int64_t vocab, float *lse) {
+    // Tile by tile (TK_LOGIT_TILE columns), merged in tile order: the same arithmetic as the fused
+    // output head (`tk_output_head_tile`), so full-row and fused paths give bit-identical numbers.
+    enum { STACK_TILES = 512 };
+    const int64_t tiles = (vocab + TK_LOGIT_TILE - 1) / TK_LOGIT_TILE;
+    float maxes_stack[STACK_TILES]; int32_t args_stack[STACK_TILES]; double sums_stack[STACK_TILES];
+    float *maxes = tiles <= STACK_TILES ? maxes_stack : malloc(sizeof(float) * (size_t)tiles);
+    int32_t *args = tiles <= STACK_TILES ? args_stack : malloc(sizeof(int32_t) * (size_t)tiles);
+    double *sums = tiles <= STACK_TILES ? sums_stack : malloc(sizeof(double) * (size_t)tiles);
     for (int64_t t = 0; t < n; t++) {
         const float *row = logits + t * vocab;
-        float maxv = -INFINITY;
-        for (int64_t i = 0; i < vocab; i++) if (row[i] > maxv) maxv = row[i];
-        double sum = 0.0;
-        for (int64_t i = 0; i < vocab; i++) sum += expf(row[i] - maxv);
-        lse[t] = maxv + (float)log(sum);
+        for (int64_t i = 0; i < tiles; i++) {
+            const int64_t c0 = i * TK_LOGIT_TILE, c1 = c0 + TK_LOGIT_TILE < vocab ? c0 + TK_LOGIT_TILE : vocab;
+            tk_logit_tile_stats(row + c0, 1, vocab, c1 - c0, c0, maxes + i, args + i, sums + i);
+        }
+        int32_t best;
+        tk_logit_merge_stats(maxes, args, sums, tiles, 1, lse + t, &best);
     }
+    if (tiles > STACK_TILES) { free(maxes); free(args); free(sums); }
 }
 
 void tk_add_inplace(float *dst, const float *src, int64_t count) {

@@ -2,11 +2,11 @@ import TKGGUF
 import TKKernels
 
 extension InferenceSession {
-    /// Rows of the vocabulary projection computed per step when only log-probabilities are wanted,
-    /// so a long text never materialises `n × vocab` logits at once. Every path that reports
-    /// log-probabilities chunks rows this way (`forEachLogitChunk`): the products' row count
-    /// decides the kernels' summation order, so equal chunking is what makes the numbers of the
-    /// scoring backends, the server and `scoreSequence` bit-identical.
+    /// Rows of the vocabulary projection computed per step when whole log-probability rows are
+    /// wanted, so a long text never materialises `n × vocab` logits at once. The products are
+    /// row-invariant (`ComputeContext.rowInvariantMatmul`) and the log-sum-exp is taken over the
+    /// same vocabulary tiles as `logSoftmaxSummary`, so chunking never changes a number: the
+    /// scoring backends, the server and `scoreSequence` agree bit for bit.
     public static let logitChunkRows = 32
 
     /// Runs the output head over `hidden` in chunks of `logitChunkRows` rows and calls `body` with
@@ -21,7 +21,9 @@ extension InferenceSession {
             let end = min(hidden.rows, start + Self.logitChunkRows)
             let chunk = FloatMatrix(rows: end - start, cols: hidden.cols)
             chunk.copyRows(from: hidden, start..<end, to: 0)
-            let logits = logits(fromHidden: chunk, applyFinalNorm: applyFinalNorm)
+            let logits = FloatMatrix(rows: chunk.rows, cols: model.config.vocabSize)
+            compute.rowInvariantMatmul(headInput(chunk, applyFinalNorm: applyFinalNorm), model.weights.output, into: logits)
+            if let cap = model.weights.logitSoftcap { Elementwise.softcap(logits, cap: cap) }
             let lse = Elementwise.logSumExp(logits)
             try checkFinite(logSumExps: lse)
             try body(logits, lse, start)
@@ -29,21 +31,42 @@ extension InferenceSession {
         }
     }
 
-    /// Logits (`rows × vocab`) from hidden states of any layer: final RMSNorm (unless
-    /// `applyFinalNorm` is false, as DoLa's reference does), the output head, then the family's
-    /// logit soft-capping if it has one.
-    public func logits(fromHidden hidden: FloatMatrix, applyFinalNorm: Bool = true) -> FloatMatrix {
+    /// Per row of `hidden`: the log-sum-exp, the argmax and the logits of `targets[row]`, from the
+    /// output head without materialising its `rows × vocab` logits (see
+    /// `ComputeContext.logSoftmaxSummary`); bit-identical to what `forEachLogitChunk` gives for the
+    /// same rows, whichever other rows are passed with them. Rows with no targets still cost a full
+    /// product: pass only the rows that predict a scored token.
+    ///
+    /// Throws `.damagedModel` when a row's logits are not finite.
+    public func logSoftmaxSummary(fromHidden hidden: FloatMatrix, targets: [[Int32]], applyFinalNorm: Bool = true) throws -> LogSoftmaxSummary {
+        for list in targets {
+            for t in list where t < 0 || Int(t) >= model.config.vocabSize {
+                throw EngineError(.invalidRequest, "token id \(t) is outside the vocabulary (0..<\(model.config.vocabSize))")
+            }
+        }
+        let summary = compute.logSoftmaxSummary(headInput(hidden, applyFinalNorm: applyFinalNorm), head: model.weights.output,
+                                                softcap: model.weights.logitSoftcap, targets: targets)
+        try checkFinite(logSumExps: summary.logSumExp)
+        return summary
+    }
+
+    /// The output head's input: `hidden` through the final RMSNorm, or as it is.
+    func headInput(_ hidden: FloatMatrix, applyFinalNorm: Bool) -> FloatMatrix {
         let c = model.config
         precondition(hidden.cols == c.dim, "hidden states must have \(c.dim) columns")
-        let input: FloatMatrix
-        if applyFinalNorm {
-            input = FloatMatrix(rows: hidden.rows, cols: c.dim)
-            Elementwise.rmsNorm(hidden, weight: model.weights.outputNorm, epsilon: c.normEpsilon, into: input)
-        } else {
-            input = hidden
-        }
-        let out = FloatMatrix(rows: hidden.rows, cols: c.vocabSize)
-        compute.matmul(input, model.weights.output, into: out)
+        guard applyFinalNorm else { return hidden }
+        let input = FloatMatrix(rows: hidden.rows, cols: c.dim)
+        Elementwise.rmsNorm(hidden, weight: model.weights.outputNorm, epsilon: c.normEpsilon, into: input)
+        return input
+    }
+
+    /// Logits (`rows × vocab`) from hidden states of any layer: final RMSNorm (unless
+    /// `applyFinalNorm` is false, as DoLa's reference does), the output head, then the family's
+    /// logit soft-capping if it has one. Few rows (decode) dot the quantised head directly; the
+    /// log-probability paths use `forEachLogitChunk` or `logSoftmaxSummary` instead.
+    public func logits(fromHidden hidden: FloatMatrix, applyFinalNorm: Bool = true) -> FloatMatrix {
+        let out = FloatMatrix(rows: hidden.rows, cols: model.config.vocabSize)
+        compute.matmul(headInput(hidden, applyFinalNorm: applyFinalNorm), model.weights.output, into: out)
         if let cap = model.weights.logitSoftcap { Elementwise.softcap(out, cap: cap) }
         return out
     }
@@ -64,12 +87,8 @@ extension InferenceSession {
     /// Throws `.damagedModel` when the logits are not finite (see `checkFinite(logSumExps:)`).
     public func logProbabilities(fromHidden hidden: FloatMatrix, targets: [Int32], applyFinalNorm: Bool = true) throws -> [Float] {
         precondition(targets.count == hidden.rows, "one target per hidden row")
-        var result: [Float] = []
-        result.reserveCapacity(targets.count)
-        try forEachLogitChunk(hidden, applyFinalNorm: applyFinalNorm) { logits, lse, start in
-            for i in 0..<logits.rows { result.append(logits[i, Int(targets[start + i])] - lse[i]) }
-        }
-        return result
+        let summary = try logSoftmaxSummary(fromHidden: hidden, targets: targets.map { [$0] }, applyFinalNorm: applyFinalNorm)
+        return targets.indices.map { summary.logProbability(row: $0, target: 0) }
     }
 
     /// Per-token log-probabilities of a whole token sequence from an empty cache: entry j is

@@ -108,6 +108,42 @@ void tk_kv_minmax_channels(float *x, int64_t rows, int64_t cols, int64_t ld, int
 void tk_kv_mixed_softmax(float *scores_full, const float *scores_quant, float *probs_quant, int64_t rows, int64_t cols,
                          int64_t ld, const int64_t *visible, const int64_t *window_start, const int64_t *key_quant_end,
                          const int64_t *value_quant_end, float softcap);
+/// ISA paths of the row-invariant kernels (`KernelISA`'s ranks).
+enum { TK_ISA_BASELINE = 0, TK_ISA_AVX2 = 1, TK_ISA_AVX512 = 2 };
+
+/// Width of the vocabulary tiles over which log-sum-exp is taken (per-tile max and sum, merged in
+/// tile order): every path that normalises logits uses it, so their numbers are bit-identical.
+enum { TK_LOGIT_TILE = 1024 };
+
+/// Row-invariant product (rowgemm.c): y[t * ldy + r] = W row r · x row t for t in [0, n),
+/// r in [row_begin, row_end), each element summed in an order that depends on neither n, the
+/// weight range nor `isa` (TK_ISA_*): bit-identical values for a row alone or in any batch.
+/// `scratch` holds `tk_rowgemm_scratch_floats(cols)` floats. Returns -1 for an unsupported type.
+int tk_rowgemm(int32_t type, const void *w, int64_t cols, size_t row_bytes,
+               const float *x, int64_t n, int64_t ldx, float *y, int64_t ldy,
+               int64_t row_begin, int64_t row_end, float *scratch, int32_t isa);
+int64_t tk_rowgemm_scratch_floats(int64_t cols);
+
+/// One vocabulary tile of the output head for `n` rows of (normed) hidden states: logits of
+/// vocabulary rows [col0, col1) by `tk_rowgemm` into `logits` (n × (col1 - col0)), soft-capped when
+/// softcap > 0, then per row the tile's max, argmax (lowest index on ties) and Σ exp(logit − max)
+/// into tile_max/tile_argmax/tile_sum[t], and for each (pair_row[i], pair_token[i]) whose token lies
+/// in the tile its logit into pair_logit[i].
+int tk_output_head_tile(int32_t type, const void *w, int64_t cols, size_t row_bytes,
+                        const float *x, int64_t n, int64_t ldx, int64_t col0, int64_t col1, float softcap,
+                        float *logits, float *scratch, int32_t isa,
+                        float *tile_max, int32_t *tile_argmax, double *tile_sum,
+                        const int32_t *pair_row, const int32_t *pair_token, int64_t pairs, float *pair_logit);
+
+/// Per row of a logits tile (row stride ld, `width` columns starting at vocabulary id col0): max,
+/// argmax (lowest index on ties) and Σ exp(x − max) in double.
+void tk_logit_tile_stats(const float *logits, int64_t n, int64_t ld, int64_t width, int64_t col0,
+                         float *tile_max, int32_t *tile_argmax, double *tile_sum);
+
+/// Merges `tiles` tiles' statistics (tile i's for row t at [i * n + t]) into each row's
+/// log-sum-exp, max + log Σᵢ sumᵢ·exp(maxᵢ − max), and argmax (lowest index on ties).
+void tk_logit_merge_stats(const float *tile_max, const int32_t *tile_argmax, const double *tile_sum,
+                          int64_t tiles, int64_t n, float *lse, int32_t *argmax);
 
 /// A persistent pool of `threads` threads (the caller counts as one) for parallel kernels.
 typedef struct tk_pool tk_pool;

@@ -101,9 +101,11 @@ final class PrefixScorer {
         let prefixBatch = Batch.sequence(Array(prefix[checkpoint...]), startingAt: checkpoint, outputs: .last)
         let (prefixHidden, prefixRecorded) = try forward(prefixBatch, recording: recording)
         computedTokens += shared - checkpoint
-        // The prefix's last row predicts the token at `shared` of every sequence whose continuation starts there.
+        // The prefix's last row predicts the token at `shared` of every sequence whose continuation
+        // starts there. It is evaluated together with the first branch batch's rows (one pass over
+        // the output head instead of two; `evaluate` treats every row on its own).
         let firstTargets = sequences.indices.filter { starts[$0] <= shared }.map { sequences[$0][shared] }
-        let firstPrediction = try evaluate(prefixHidden, prefixRecorded, [firstTargets])
+        var firstPrediction: R?
 
         var results = [[R]?](repeating: nil, count: sequences.count)
         var index = 0
@@ -117,7 +119,7 @@ final class PrefixScorer {
             }
             let branches = group.map { Array(sequences[$0][shared...]) }
             let (batch, ranges) = Batch.branches(branches, startingAt: shared)
-            let (hidden, recorded) = try forward(batch, recording: recording)
+            var (hidden, recorded) = try forward(batch, recording: recording)
             computedTokens += batch.tokens.count
             // Row j of a branch predicts the branch's token j + 1 (sequence position shared + j + 1);
             // its last row predicts nothing.
@@ -128,17 +130,32 @@ final class PrefixScorer {
                     targets.append(j + 1 < b.count && p >= starts[group[g]] ? [b[j + 1]] : [])
                 }
             }
-            let rowValues = try evaluate(hidden, recorded, targets)
+            let joinsPrefix = firstPrediction == nil
+            if joinsPrefix {
+                hidden = Self.stack(prefixHidden, hidden)
+                recorded = recorded.reduce(into: [:]) { out, entry in out[entry.key] = Self.stack(prefixRecorded[entry.key]!, entry.value) }
+                targets.insert(firstTargets, at: 0)
+            }
+            var rowValues = try evaluate(hidden, recorded, targets)
+            if joinsPrefix { firstPrediction = rowValues.removeFirst() }
             for (g, i) in group.enumerated() {
                 let seq = sequences[i]
                 // Token at sequence position p (p ≥ shared) is predicted by the row before it.
                 results[i] = (starts[i]..<seq.count).map { p in
-                    p - 1 < shared ? firstPrediction[0] : rowValues[ranges[g].lowerBound + (p - 1 - shared)]
+                    p - 1 < shared ? firstPrediction! : rowValues[ranges[g].lowerBound + (p - 1 - shared)]
                 }
             }
             session.truncate(to: shared)
         }
         return results.map { $0! }
+    }
+
+    /// The rows of `top` followed by those of `bottom`.
+    static func stack(_ top: FloatMatrix, _ bottom: FloatMatrix) -> FloatMatrix {
+        let out = FloatMatrix(rows: top.rows + bottom.rows, cols: top.cols)
+        out.copyRows(from: top, 0..<top.rows, to: 0)
+        out.copyRows(from: bottom, 0..<bottom.rows, to: top.rows)
+        return out
     }
 
     /// A forward pass that also copies the output rows at `recording`'s points (after the

@@ -17,6 +17,8 @@ public final class ComputeContext {
     /// Activations of short products (decode): exact float32, or 8-bit for speed (opt-in; see
     /// `ActivationPrecision`).
     public var activationPrecision: ActivationPrecision = .float32
+    /// Activation rows from which products go back to dequantise + sgemm (see `usesRowGemm`).
+    public var rowGemmMaxRows: Int = 256
     /// Weight rows dequantised per sgemm call (bounds scratch memory for the vocabulary head).
     public var tileRows: Int = 2048
     /// Query rows per attention block: keys past the block's last causal position are skipped.
