@@ -191,7 +191,9 @@ void tk_logit_tile_stats(const float *logits, int64_t n, int64_t ld, int64_t wid
         int64_t best = 0;
         for (int64_t c = 1; c < width; c++) if (row[c] > maxv) { maxv = row[c]; best = c; }
         double sum = 0.0;
-        for (int64_t c = 0; c < width; c++) sum += expf(row[c] - maxv);
+        // A tile of -inf only (tokens a plausibility filter removed) adds nothing; without the
+        // guard its exp(-inf - -inf) would be NaN and poison the whole row.
+        if (maxv != -INFINITY) for (int64_t c = 0; c < width; c++) sum += expf(row[c] - maxv);
         tile_max[t] = maxv;
         tile_argmax[t] = (int32_t)(col0 + best);
         tile_sum[t] = sum;
@@ -208,8 +210,11 @@ void tk_logit_merge_stats(const float *tile_max, const int32_t *tile_argmax, con
             if (m > maxv) { maxv = m; best = tile_argmax[i * n + t]; }  // strict: lowest index on ties
         }
         double sum = 0.0;
-        for (int64_t i = 0; i < tiles; i++) sum += tile_sum[i * n + t] * exp((double)tile_max[i * n + t] - (double)maxv);
-        lse[t] = maxv + (float)log(sum);
+        for (int64_t i = 0; i < tiles; i++) {
+            if (tile_max[i * n + t] == -INFINITY) continue;  // an all -inf tile (or row) adds nothing
+            sum += tile_sum[i * n + t] * exp((double)tile_max[i * n + t] - (double)maxv);
+        }
+        lse[t] = maxv == -INFINITY ? -INFINITY : maxv + (float)log(sum);
         argmax[t] = best;
     }
 }

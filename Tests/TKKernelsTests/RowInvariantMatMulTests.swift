@@ -165,4 +165,18 @@ import TKKernels
         }
         #expect(summary.targetLogits[0] == [0])
     }
+
+    @Test func tilesOfMinusInfinityAddNothing() {
+        // DoLa's plausibility filter sets most logits to -inf, so whole tiles can be -inf. Hand-worked:
+        // row 0 holds 0 at ids 5 and 2100 and -inf elsewhere (3 tiles of 1,024): log-sum-exp = ln 2;
+        // row 1 holds -inf everywhere: log-sum-exp = -inf; row 2 is 1.5 at id 3000 only: 1.5.
+        let vocab = 3000 + 7
+        let m = FloatMatrix(rows: 3, cols: vocab, values: [Float](repeating: -.infinity, count: 3 * vocab))
+        m[0, 5] = 0; m[0, 2100] = 0
+        m[2, 3000] = 1.5
+        let lse = Elementwise.logSumExp(m)
+        #expect(abs(Double(lse[0]) - 0.6931471805599453) < 1e-6)
+        #expect(lse[1] == -.infinity)
+        #expect(lse[2] == 1.5)
+    }
 }

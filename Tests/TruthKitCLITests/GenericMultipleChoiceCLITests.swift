@@ -53,7 +53,7 @@ struct GenericMultipleChoiceCLITests {
         let result = try cli.run(["methods", "list", "--json"])
         #expect(result.status == 0)
         let methods = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
-        #expect(methods.compactMap { $0["name"] as? String } == ["dola", "cd", "icd", "proxy", "iti", "steer", "sc", "id"])
+        #expect(methods.compactMap { $0["name"] as? String } == ["dola", "cd", "icd", "lol", "proxy", "iti", "steer", "caad", "sc", "id", "truth-neurons", "grains"])
         let iti = try #require(methods.first { $0["name"] as? String == "iti" })
         #expect(iti["fitted"] as? Bool == true && iti["fit_command"] as? String == "truthkit iti fit")
         let params = try #require(iti["parameters"] as? [[String: Any]])
