@@ -67,13 +67,6 @@ public struct ITIFit: SavedFit, Equatable {
         }
     }
 
-    /// Throws `.incompatibleData` unless the run uses the data this fit was made from.
-    public func checkData(checksum: String) throws {
-        guard checksum == dataChecksum else {
-            throw ActivationFitError(.incompatibleData, "this ITI fit was made from data with checksum \(dataChecksum), but the run uses \(checksum); its fold split would not match the questions. Fit again on the data this run uses (`truthkit iti fit --data FILE` or `--data-version V`; the generation task reads v0 by default)")
-        }
-    }
-
     /// Checks the fit against a model (shape, name and — when given — fingerprint).
     public func checkModel(_ model: TransformerModel, fingerprint: String? = nil) throws {
         try self.model.check(against: model, fingerprint: fingerprint, what: "this ITI fit")
@@ -82,26 +75,24 @@ public struct ITIFit: SavedFit, Equatable {
     /// Checks internal consistency: folds match the split, every head is in range with a direction
     /// of `headDim` finite values and a finite σ ≥ 0, and no head is listed twice in a fold.
     public func validate() throws {
-        func bad(_ text: String) -> ActivationFitError { ActivationFitError(.badFile, "ITI fit: \(text); the file is damaged or not an ITI fit, so fit again") }
-        guard kind == Self.kind else { throw bad("kind is '\(kind)', expected '\(Self.kind)'") }
-        guard formatVersion == Self.currentFormatVersion else { throw bad("format version \(formatVersion) is not supported (this build reads \(Self.currentFormatVersion))") }
-        guard model.layers > 0, model.heads > 0, model.headDim > 0 else { throw bad("model shape is empty") }
-        guard folds.count == split.count else { throw bad("\(folds.count) fold fits for a \(split.count)-fold split") }
+        try validateHeader()
+        guard model.layers > 0, model.heads > 0, model.headDim > 0 else { throw badFile("model shape is empty") }
+        guard folds.count == split.count else { throw badFile("\(folds.count) fold fits for a \(split.count)-fold split") }
         for (i, f) in folds.enumerated() {
-            guard f.fold == i else { throw bad("fold fits are out of order (entry \(i) is fold \(f.fold))") }
-            guard !f.heads.isEmpty else { throw bad("fold \(i) has no heads") }
+            guard f.fold == i else { throw badFile("fold fits are out of order (entry \(i) is fold \(f.fold))") }
+            guard !f.heads.isEmpty else { throw badFile("fold \(i) has no heads") }
             var seen = Set<Int>()
             for h in f.heads {
                 guard (0..<model.layers).contains(h.layer), (0..<model.heads).contains(h.head) else {
-                    throw bad("fold \(i) lists head \(h.layer).\(h.head), outside \(model.layers) layers × \(model.heads) heads")
+                    throw badFile("fold \(i) lists head \(h.layer).\(h.head), outside \(model.layers) layers × \(model.heads) heads")
                 }
-                guard seen.insert(h.layer * model.heads + h.head).inserted else { throw bad("fold \(i) lists head \(h.layer).\(h.head) twice") }
-                guard h.direction.count == model.headDim else { throw bad("head \(h.layer).\(h.head) has a direction of \(h.direction.count) values, not \(model.headDim)") }
-                guard h.direction.allSatisfy(\.isFinite), h.sigma.isFinite, h.sigma >= 0 else { throw bad("head \(h.layer).\(h.head) has a value that is not finite") }
+                guard seen.insert(h.layer * model.heads + h.head).inserted else { throw badFile("fold \(i) lists head \(h.layer).\(h.head) twice") }
+                guard h.direction.count == model.headDim else { throw badFile("head \(h.layer).\(h.head) has a direction of \(h.direction.count) values, not \(model.headDim)") }
+                guard h.direction.allSatisfy(\.isFinite), h.sigma.isFinite, h.sigma >= 0 else { throw badFile("head \(h.layer).\(h.head) has a value that is not finite") }
             }
             let heldOut = Set(split.heldOut(fold: i))
             if let leak = (f.probeTrainingQuestions + f.probeValidationQuestions).first(where: { heldOut.contains($0) }) {
-                throw bad("fold \(i) was fitted on question \(leak), which it holds out")
+                throw badFile("fold \(i) was fitted on question \(leak), which it holds out")
             }
         }
     }

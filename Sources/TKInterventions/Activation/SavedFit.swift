@@ -7,6 +7,15 @@ public protocol SavedFit: Codable, Sendable {
     static var displayName: String { get }
     /// The command that writes one, e.g. "truthkit iti fit".
     static var fitCommand: String { get }
+    /// The `kind` every file of this type carries, e.g. "truthkit-iti-fit".
+    static var kind: String { get }
+    /// The file format this build reads and writes.
+    static var currentFormatVersion: Int { get }
+    /// Read back from the file: must equal the static `kind` and `currentFormatVersion`.
+    var kind: String { get }
+    var formatVersion: Int { get }
+    /// The checksum of the data the fit (and its fold split) was made from.
+    var dataChecksum: String { get }
     /// Checks internal consistency; throws `ActivationFitError(.badFile, …)`.
     func validate() throws
 }
@@ -44,9 +53,20 @@ extension SavedFit {
     }
 
     /// Throws `.incompatibleData` unless the run uses the data (`checksum`) the fit was made from.
-    func checkData(checksum: String, fitted dataChecksum: String) throws {
+    public func checkData(checksum: String) throws {
         guard checksum == dataChecksum else {
-            throw ActivationFitError(.incompatibleData, "this \(Self.displayName) was made from data with checksum \(dataChecksum), but the run uses \(checksum); its fold split would not match the questions. Fit again on the data this run uses (`\(Self.fitCommand) --data FILE` or `--data-version V`)")
+            throw ActivationFitError(.incompatibleData, "this \(Self.displayName) was made from data with checksum \(dataChecksum), but the run uses \(checksum); its fold split would not match the questions. Fit again on the data this run uses (`\(Self.fitCommand) --data FILE` or `--data-version V`; the generation task reads v0 by default)")
         }
+    }
+
+    /// The error `validate()` throws for a damaged file, naming the fit type.
+    func badFile(_ text: String) -> ActivationFitError {
+        ActivationFitError(.badFile, "\(Self.displayName): \(text); the file is damaged or not a \(Self.displayName), so fit again")
+    }
+
+    /// The first checks of every `validate()`: the file's kind and format version.
+    func validateHeader() throws {
+        guard kind == Self.kind else { throw badFile("kind is '\(kind)', expected '\(Self.kind)'") }
+        guard formatVersion == Self.currentFormatVersion else { throw badFile("format version \(formatVersion) is not supported (this build reads \(Self.currentFormatVersion))") }
     }
 }

@@ -46,24 +46,16 @@ public struct SteeringFit: SavedFit, Equatable {
         return SteeringVectors(model: model, dataChecksum: dataChecksum, fold: fold, vectors: folds[fold].vectors)
     }
 
-    public func checkData(checksum: String) throws {
-        guard checksum == dataChecksum else {
-            throw ActivationFitError(.incompatibleData, "these steering vectors were made from data with checksum \(dataChecksum), but the run uses \(checksum); fit again on the data this run uses (`truthkit steer fit --data FILE` or `--data-version V`; the generation task reads v0 by default)")
-        }
-    }
-
     public func validate() throws {
-        func bad(_ text: String) -> ActivationFitError { ActivationFitError(.badFile, "steering fit: \(text); the file is damaged or not a steering fit, so fit again") }
-        guard kind == Self.kind else { throw bad("kind is '\(kind)', expected '\(Self.kind)'") }
-        guard formatVersion == Self.currentFormatVersion else { throw bad("format version \(formatVersion) is not supported (this build reads \(Self.currentFormatVersion))") }
-        guard folds.count == split.count else { throw bad("\(folds.count) fold fits for a \(split.count)-fold split") }
+        try validateHeader()
+        guard folds.count == split.count else { throw badFile("\(folds.count) fold fits for a \(split.count)-fold split") }
         for (i, f) in folds.enumerated() {
-            guard f.fold == i else { throw bad("fold fits are out of order (entry \(i) is fold \(f.fold))") }
+            guard f.fold == i else { throw badFile("fold fits are out of order (entry \(i) is fold \(f.fold))") }
             do { try SteeringVectors(model: model, dataChecksum: dataChecksum, fold: i, vectors: f.vectors).validate() } catch let e as ActivationFitError {
-                throw bad(e.message)
+                throw badFile(e.message)
             }
             let heldOut = Set(split.heldOut(fold: i))
-            if let leak = f.trainingQuestions.first(where: { heldOut.contains($0) }) { throw bad("fold \(i) was fitted on question \(leak), which it holds out") }
+            if let leak = f.trainingQuestions.first(where: { heldOut.contains($0) }) { throw badFile("fold \(i) was fitted on question \(leak), which it holds out") }
         }
     }
 }

@@ -34,25 +34,18 @@ public struct GrAInSFit: SavedFit, Equatable {
         self.metadata = metadata
     }
 
-    /// Throws `.incompatibleData` unless the run uses the data this fit was made from.
-    public func checkData(checksum: String) throws { try checkData(checksum: checksum, fitted: dataChecksum) }
-
     public func validate() throws {
-        func bad(_ text: String) -> ActivationFitError {
-            ActivationFitError(.badFile, "GrAInS fit: \(text); the file is damaged or not a GrAInS fit, so fit again")
-        }
-        guard kind == Self.kind else { throw bad("kind is '\(kind)', expected '\(Self.kind)'") }
-        guard formatVersion == Self.currentFormatVersion else { throw bad("format version \(formatVersion) is not supported (this build reads \(Self.currentFormatVersion))") }
-        guard (0..<model.layers).contains(options.layer) else { throw bad("layer \(options.layer) is outside the model's \(model.layers) layers") }
-        guard folds.count == split.count else { throw bad("\(folds.count) fold fits for a \(split.count)-fold split") }
+        try validateHeader()
+        guard (0..<model.layers).contains(options.layer) else { throw badFile("layer \(options.layer) is outside the model's \(model.layers) layers") }
+        guard folds.count == split.count else { throw badFile("\(folds.count) fold fits for a \(split.count)-fold split") }
         for (i, f) in folds.enumerated() {
-            guard f.fold == i else { throw bad("fold fits are out of order (entry \(i) is fold \(f.fold))") }
+            guard f.fold == i else { throw badFile("fold fits are out of order (entry \(i) is fold \(f.fold))") }
             guard f.direction.count == model.dim, f.direction.allSatisfy(\.isFinite) else {
-                throw bad("fold \(i)'s direction has \(f.direction.count) values (the model's residual stream has \(model.dim)) or a value that is not finite")
+                throw badFile("fold \(i)'s direction has \(f.direction.count) values (the model's residual stream has \(model.dim)) or a value that is not finite")
             }
             let heldOut = Set(split.heldOut(fold: i))
             if let leak = f.attributedQuestions.first(where: { heldOut.contains($0) }) {
-                throw bad("fold \(i) was fitted on question \(leak), which it holds out")
+                throw badFile("fold \(i) was fitted on question \(leak), which it holds out")
             }
         }
     }

@@ -42,32 +42,25 @@ public struct TruthNeuronFit: SavedFit, Equatable {
         self.metadata = metadata
     }
 
-    /// Throws `.incompatibleData` unless the run uses the data this fit was made from.
-    public func checkData(checksum: String) throws { try checkData(checksum: checksum, fitted: dataChecksum) }
-
     /// Checks internal consistency: folds match the split, neurons in range and listed once, finite
     /// scores, and no fold attributed a question it holds out.
     public func validate() throws {
-        func bad(_ text: String) -> ActivationFitError {
-            ActivationFitError(.badFile, "Truth Neurons fit: \(text); the file is damaged or not a Truth Neurons fit, so fit again")
-        }
-        guard kind == Self.kind else { throw bad("kind is '\(kind)', expected '\(Self.kind)'") }
-        guard formatVersion == Self.currentFormatVersion else { throw bad("format version \(formatVersion) is not supported (this build reads \(Self.currentFormatVersion))") }
-        guard model.layers > 0, hiddenDim > 0 else { throw bad("model shape is empty") }
-        guard folds.count == split.count else { throw bad("\(folds.count) fold fits for a \(split.count)-fold split") }
+        try validateHeader()
+        guard model.layers > 0, hiddenDim > 0 else { throw badFile("model shape is empty") }
+        guard folds.count == split.count else { throw badFile("\(folds.count) fold fits for a \(split.count)-fold split") }
         for (i, f) in folds.enumerated() {
-            guard f.fold == i else { throw bad("fold fits are out of order (entry \(i) is fold \(f.fold))") }
+            guard f.fold == i else { throw badFile("fold fits are out of order (entry \(i) is fold \(f.fold))") }
             var seen = Set<Int>()
             for n in f.neurons {
                 guard (0..<model.layers).contains(n.layer), (0..<hiddenDim).contains(n.index) else {
-                    throw bad("fold \(i) lists neuron \(n.layer).\(n.index), outside \(model.layers) layers × \(hiddenDim) neurons")
+                    throw badFile("fold \(i) lists neuron \(n.layer).\(n.index), outside \(model.layers) layers × \(hiddenDim) neurons")
                 }
-                guard seen.insert(n.layer * hiddenDim + n.index).inserted else { throw bad("fold \(i) lists neuron \(n.layer).\(n.index) twice") }
-                guard n.score.isFinite else { throw bad("neuron \(n.layer).\(n.index) has a score that is not finite") }
+                guard seen.insert(n.layer * hiddenDim + n.index).inserted else { throw badFile("fold \(i) lists neuron \(n.layer).\(n.index) twice") }
+                guard n.score.isFinite else { throw badFile("neuron \(n.layer).\(n.index) has a score that is not finite") }
             }
             let heldOut = Set(split.heldOut(fold: i))
             if let leak = f.attributedQuestions.first(where: { heldOut.contains($0) }) {
-                throw bad("fold \(i) was fitted on question \(leak), which it holds out")
+                throw badFile("fold \(i) was fitted on question \(leak), which it holds out")
             }
         }
     }

@@ -33,13 +33,6 @@ public struct CAADFit: SavedFit, Equatable {
         self.metadata = metadata
     }
 
-    /// Throws `.incompatibleData` unless the run uses the data this fit was made from.
-    public func checkData(checksum: String) throws {
-        guard checksum == dataChecksum else {
-            throw ActivationFitError(.incompatibleData, "this CAAD fit was made from data with checksum \(dataChecksum), but the run uses \(checksum); its fold split would not match the questions. Fit again on the data this run uses (`truthkit caad fit --data FILE` or `--data-version V`)")
-        }
-    }
-
     /// Fold `fold`'s store, checked to exist.
     public func store(fold: Int) throws -> ContextLogitStore {
         guard stores.indices.contains(fold) else {
@@ -51,18 +44,16 @@ public struct CAADFit: SavedFit, Equatable {
     /// Checks internal consistency: one store per fold, no store holding a question its fold is
     /// evaluated on, rows of the model's width and vocabulary, finite values.
     public func validate() throws {
-        func bad(_ text: String) -> ActivationFitError { ActivationFitError(.badFile, "CAAD fit: \(text); the file is damaged or not a CAAD fit, so fit again") }
-        guard kind == Self.kind else { throw bad("kind is '\(kind)', expected '\(Self.kind)'") }
-        guard formatVersion == Self.currentFormatVersion else { throw bad("format version \(formatVersion) is not supported (this build reads \(Self.currentFormatVersion))") }
-        guard stores.count == split.count else { throw bad("\(stores.count) stores for a \(split.count)-fold split") }
+        try validateHeader()
+        guard stores.count == split.count else { throw badFile("\(stores.count) stores for a \(split.count)-fold split") }
         for (f, s) in stores.enumerated() {
-            guard s.questions.count == s.count, s.logits.count == s.count else { throw bad("fold \(f)'s store has lists of different lengths") }
-            guard s.count > 0 else { throw bad("fold \(f)'s store is empty") }
+            guard s.questions.count == s.count, s.logits.count == s.count else { throw badFile("fold \(f)'s store has lists of different lengths") }
+            guard s.count > 0 else { throw badFile("fold \(f)'s store is empty") }
             let heldOut = Set(split.heldOut(fold: f))
-            if let leak = s.questions.first(where: { heldOut.contains($0) }) { throw bad("fold \(f)'s store was read from question \(leak), which it holds out") }
-            guard s.embeddings.allSatisfy({ $0.count == model.dim && $0.allSatisfy(\.isFinite) }) else { throw bad("fold \(f) has an embedding that is not \(model.dim) finite values") }
+            if let leak = s.questions.first(where: { heldOut.contains($0) }) { throw badFile("fold \(f)'s store was read from question \(leak), which it holds out") }
+            guard s.embeddings.allSatisfy({ $0.count == model.dim && $0.allSatisfy(\.isFinite) }) else { throw badFile("fold \(f) has an embedding that is not \(model.dim) finite values") }
             let vocab = s.logits[0].count
-            guard vocab > 0, s.logits.allSatisfy({ $0.count == vocab && $0.allSatisfy(\.isFinite) }) else { throw bad("fold \(f) has logit rows of different lengths or non-finite values") }
+            guard vocab > 0, s.logits.allSatisfy({ $0.count == vocab && $0.allSatisfy(\.isFinite) }) else { throw badFile("fold \(f) has logit rows of different lengths or non-finite values") }
         }
     }
 
